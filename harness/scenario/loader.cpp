@@ -1,0 +1,115 @@
+#include "scenario/loader.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "scenario/scenario_reader.hpp"
+#include "scenario/utf8_check.hpp"
+#include "scenario/yaml_reader.hpp"
+
+namespace sockgrade::scenario {
+
+namespace fs = std::filesystem;
+
+std::string Error::to_string() const {
+    if (line <= 0) return file + ": " + message;
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+namespace {
+
+LoadResult failure(const std::string& file, std::string message, int line = 0, int column = 0) {
+    return LoadResult{std::nullopt, {Error{file, line, column, std::move(message)}}};
+}
+
+std::string hex_byte(unsigned char byte) {
+    char text[8];
+    std::snprintf(text, sizeof text, "0x%02X", byte);
+    return text;
+}
+
+// Encodings the file must not be in, told apart before YAML sees the bytes.
+std::optional<Error> encoding_error(const std::string& bytes, const std::string& file_name) {
+    if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
+        return Error{file_name, 0, 0, "the file is UTF-16; save it as UTF-8"};
+    }
+    if (auto bad = detail::find_invalid_utf8(bytes)) {
+        return Error{file_name, bad->line, bad->column,
+                     "the file is not UTF-8: byte " + hex_byte(bad->value) + " at byte offset " +
+                         std::to_string(bad->offset) +
+                         " is not valid UTF-8 (Latin-1 or Windows-1252, perhaps); save the file as UTF-8"};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+LoadResult load_string(const std::string& yaml, const std::string& file_name) {
+    if (auto error = encoding_error(yaml, file_name)) return LoadResult{std::nullopt, {*error}};
+    try {
+        std::vector<YAML::Node> documents;
+        try {
+            documents = YAML::LoadAll(yaml);
+        } catch (const YAML::ParserException& error) {
+            return failure(file_name, "not valid YAML: " + error.msg, error.mark.line + 1, error.mark.column + 1);
+        }
+        if (documents.empty() || (documents.size() == 1 && documents[0].IsNull())) {
+            return failure(file_name, "the file is empty; a scenario starts with scenario: NAME");
+        }
+        detail::Diagnostics diagnostics(file_name);
+        for (std::size_t i = 1; i < documents.size(); ++i) {
+            diagnostics.error(detail::mark_of(documents[i]),
+                              "a scenario file holds one YAML document; another one starts here");
+        }
+        auto scenario = detail::read_scenario(documents[0], file_name, diagnostics);
+        LoadResult result;
+        result.errors = diagnostics.sorted();
+        if (result.errors.empty()) result.scenario = std::move(scenario);
+        return result;
+    } catch (const std::exception& error) {
+        // A yaml-cpp or library surprise must still be an error line, not a crash.
+        return failure(file_name, std::string("could not read the scenario: ") + error.what());
+    }
+}
+
+LoadResult load_file(const std::string& path) {
+    std::error_code code;
+    const fs::file_status status = fs::status(path, code);
+    if (!fs::exists(status)) return failure(path, "no such file");
+    if (fs::is_directory(status)) return failure(path, "is a folder, not a scenario file");
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return failure(path, "cannot be read (permission denied?)");
+    std::ostringstream bytes;
+    bytes << file.rdbuf();
+    if (file.bad()) return failure(path, "cannot be read");
+    return load_string(bytes.str(), path);
+}
+
+std::optional<std::string> find_scenario(const std::string& name_or_path, const std::vector<std::string>& search_dirs) {
+    std::error_code code;
+    if (fs::is_regular_file(name_or_path, code)) return name_or_path;
+    // A path (with a folder) that does not exist is not searched for elsewhere.
+    if (name_or_path.empty() || name_or_path.find('/') != std::string::npos) return std::nullopt;
+    const bool has_extension = name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml");
+    for (const auto& dir : search_dirs) {
+        for (const char* extension : {"", ".yaml", ".yml"}) {
+            if (has_extension != (*extension == '\0')) continue;
+            fs::path candidate = fs::path(dir) / (name_or_path + extension);
+            if (fs::is_regular_file(candidate, code)) return candidate.string();
+        }
+    }
+    return std::nullopt;
+}
+
+std::string format_errors(const std::vector<Error>& errors) {
+    std::string out;
+    for (const auto& error : errors) out += error.to_string() + "\n";
+    return out;
+}
+
+}  // namespace sockgrade::scenario
