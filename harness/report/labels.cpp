@@ -1,0 +1,77 @@
+#include "report/labels.hpp"
+
+#include <fmt/format.h>
+
+namespace sockgrade::report::detail {
+
+namespace {
+
+Labels make_english() {
+    Labels l;
+    l.score = "score";
+    l.points = "points";
+    l.test = "test";
+    l.result = "result";
+    l.passed = "passed";
+    l.failed = "failed";
+    l.hidden_test = "hidden test";
+    l.hidden_marker = "hidden";
+    l.at = "at";
+    l.transcript = "transcript";
+    l.hint = "hint";
+    l.note = "note";
+    l.notes = "notes";
+    l.program = "program";
+    l.portuguese = false;
+    return l;
+}
+
+Labels make_portuguese() {
+    Labels l;
+    l.score = "nota";
+    l.points = "pontos";
+    l.test = "teste";
+    l.result = "resultado";
+    l.passed = "passou";
+    l.failed = "falhou";
+    l.hidden_test = "teste oculto";
+    l.hidden_marker = "oculto";
+    l.at = "em";
+    l.transcript = "transcrição";
+    l.hint = "dica";
+    l.note = "aviso";  // "nota" already means the score
+    l.notes = "avisos";
+    l.program = "programa";
+    l.portuguese = true;
+    return l;
+}
+
+}  // namespace
+
+std::string Labels::flaky(int passes, int runs) const {
+    if (portuguese)
+        return fmt::format("instável: passou em {} de {} execuções", passes, runs);
+    return fmt::format("flaky: passed {} of {} runs", passes, runs);
+}
+
+std::string Labels::earlier_entries(std::size_t count) const {
+    if (portuguese)
+        return count == 1 ? "… 1 entrada anterior" : fmt::format("… {} entradas anteriores", count);
+    return count == 1 ? "… 1 earlier entry" : fmt::format("… {} earlier entries", count);
+}
+
+std::string Labels::tests_passed(int passed, std::size_t total) const {
+    if (portuguese)
+        return total == 1 ? fmt::format("{} de 1 teste passou", passed)
+                          : fmt::format("{} de {} testes passaram", passed, total);
+    return total == 1 ? fmt::format("{} of 1 test passed", passed)
+                      : fmt::format("{} of {} tests passed", passed, total);
+}
+
+const Labels& labels_for(const std::string& lang) {
+    static const Labels english = make_english();
+    static const Labels portuguese = make_portuguese();
+    return lang == "pt" ? portuguese : english;
+}
+
+}  // namespace sockgrade::report::detail
