@@ -1,0 +1,52 @@
+#include "cli/cli.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+
+namespace sockgrade::cli {
+
+int main(int argc, char** argv) {
+    // A peer that vanishes must be an error code on a socket, never the grader's death.
+    std::signal(SIGPIPE, SIG_IGN);
+
+    CLI::App app{"sockgrade: grades socket programs (TCP/UDP labs) against YAML scenarios"};
+    app.set_version_flag("--version", SOCKGRADE_VERSION);
+    app.require_subcommand(1);
+    app.footer("Exit status: 0 every check passed, 1 some check failed, 2 usage, scenario or grader error.\n"
+               "Docs: docs/scenarios.md (writing scenarios), README.md (tour).");
+
+    RunArgs run;
+    auto* run_cmd = app.add_subcommand("run", "grade one program against a scenario");
+    add_run_options(*run_cmd, run);
+
+    std::vector<std::string> validate_files;
+    auto* validate_cmd = app.add_subcommand("validate", "check scenario files; errors as file:line:col");
+    validate_cmd->add_option("scenarios", validate_files, "scenario files or names")->required();
+
+    SelftestArgs selftest;
+    auto* selftest_cmd = app.add_subcommand("selftest", "scenarios vs reference programs (must pass) and mutants (must fail)");
+    add_selftest_options(*selftest_cmd, selftest);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? ExitStatus::passed : ExitStatus::error;
+    }
+
+    if (*run_cmd) return run_command(run);
+    if (*validate_cmd) return validate_command(validate_files);
+    if (*selftest_cmd) return selftest_command(selftest);
+    return ExitStatus::error;
+}
+
+}  // namespace sockgrade::cli

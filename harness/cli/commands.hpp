@@ -1,0 +1,48 @@
+// One function per subcommand; each returns the process exit status.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "scenario/scenario.hpp"
+
+namespace sockgrade::cli {
+
+struct RunArgs {
+    std::string scenario;
+    std::vector<std::string> command;
+    std::optional<int> port;
+    std::vector<std::string> formats;
+    std::vector<std::string> outputs;
+    std::string lang;
+    int repeat = 1;
+    std::vector<std::string> only;
+    double timeout_scale = 1.0;
+    std::string dir;
+    std::vector<std::string> env;
+    std::string user;
+    bool student = false;
+};
+void add_run_options(CLI::App& command, RunArgs& args);
+int run_command(const RunArgs& args);
+
+int validate_command(const std::vector<std::string>& files);
+
+struct SelftestArgs {
+    std::vector<std::string> labs;
+    std::string reference_dir;
+    int repeat = 1;
+    bool verbose = false;
+};
+void add_selftest_options(CLI::App& command, SelftestArgs& args);
+int selftest_command(const SelftestArgs& args);
+
+// Where shipped scenarios are looked for, by short name.
+std::vector<std::string> scenario_search_dirs();
+// Loads a scenario by path or short name; prints errors and returns nullopt on failure.
+std::optional<scenario::Scenario> load_scenario(const std::string& name_or_path);
+
+}  // namespace sockgrade::cli

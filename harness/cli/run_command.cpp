@@ -1,0 +1,190 @@
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cli/cli.hpp"
+#include "cli/commands.hpp"
+#include "report/report.hpp"
+#include "runner/runner.hpp"
+#include "sandbox/sandbox.hpp"
+#include "scenario/loader.hpp"
+
+namespace sockgrade::cli {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> scenario_search_dirs() {
+    std::vector<std::string> dirs;
+    if (const char* extra = std::getenv("SOCKGRADE_SCENARIOS")) dirs.emplace_back(extra);
+    dirs.emplace_back("scenarios");
+    std::error_code ec;
+    auto exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        dirs.push_back((exe.parent_path() / "../share/sockgrade/scenarios").string());
+        dirs.push_back((exe.parent_path() / "scenarios").string());
+    }
+    dirs.emplace_back(SOCKGRADE_SOURCE_DIR "/scenarios");
+    return dirs;
+}
+
+std::optional<scenario::Scenario> load_scenario(const std::string& name_or_path) {
+    auto path = scenario::find_scenario(name_or_path, scenario_search_dirs());
+    if (!path) {
+        std::cerr << fmt::format("sockgrade: no scenario '{}' (not a file, nor a shipped scenario name)\n", name_or_path);
+        return std::nullopt;
+    }
+    auto loaded = scenario::load_file(*path);
+    if (!loaded.ok()) {
+        std::cerr << scenario::format_errors(loaded.errors);
+        return std::nullopt;
+    }
+    return std::move(loaded.scenario);
+}
+
+void add_run_options(CLI::App& command, RunArgs& args) {
+    command.add_option("scenario", args.scenario, "scenario file, or a shipped scenario's name (e.g. chat-server)")
+        ->required();
+    command.add_option("command", args.command, "the program to grade, after --")->required();
+    command.add_option("--port", args.port, "the port the program uses (default: the scenario's)")
+        ->check(CLI::Range(1, 65535));
+    command.add_option("--format", args.formats, "text (default), json, junit, gradescope, classroom, github, markdown; "
+                                                 "may be given more than once")
+        ->take_all();
+    command.add_option("--output", args.outputs, "write the report of the matching --format to this file")->take_all();
+    command.add_option("--lang", args.lang, "feedback language: en or pt (default: from LANG)")
+        ->check(CLI::IsMember({"en", "pt"}));
+    command.add_option("--repeat", args.repeat, "run every test N times; tests that pass only sometimes are flaky")
+        ->check(CLI::Range(1, 1000));
+    command.add_option("--only", args.only, "run only this test (may be repeated)");
+    command.add_option("--timeout-scale", args.timeout_scale, "multiply every deadline, for slow machines")
+        ->check(CLI::Range(0.1, 100.0));
+    command.add_option("--dir", args.dir, "the program's working folder (default: the current one)");
+    command.add_option("--env", args.env, "add KEY=VALUE to the program's environment (may be repeated)");
+    command.add_option("--user", args.user, "the user the program runs as when sockgrade is root (default: nobody)");
+    command.add_flag("--student", args.student, "student view: hidden tests show only pass or fail");
+}
+
+namespace {
+
+bool write_file_atomically(const std::string& path, const std::string& text) {
+    auto temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary);
+        out << text;
+        if (!out) return false;
+    }
+    std::error_code ec;
+    fs::rename(temporary, path, ec);
+    return !ec;
+}
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+    auto scenario = load_scenario(args.scenario);
+    if (!scenario) return ExitStatus::error;
+
+    std::vector<report::Format> formats;
+    for (const auto& name : args.formats.empty() ? std::vector<std::string>{"text"} : args.formats) {
+        auto format = report::parse_format(name);
+        if (!format) {
+            std::cerr << fmt::format("sockgrade: unknown format '{}' (text, json, junit, gradescope, classroom, github, markdown)\n", name);
+            return ExitStatus::error;
+        }
+        formats.push_back(*format);
+    }
+    if (args.outputs.size() > formats.size()) {
+        std::cerr << "sockgrade: more --output than --format options: each --output goes with one --format, in order\n";
+        return ExitStatus::error;
+    }
+    for (const auto& only : args.only) {
+        bool known = false;
+        for (const auto& test : scenario->tests) known |= test.name == only;
+        if (!known) {
+            std::string names;
+            for (const auto& test : scenario->tests) names += (names.empty() ? "" : ", ") + test.name;
+            std::cerr << fmt::format("sockgrade: no test '{}' in {} (tests: {})\n", only, scenario->name, names);
+            return ExitStatus::error;
+        }
+    }
+    if (!args.user.empty())
+        if (auto error = sandbox::set_program_user(args.user)) {
+            std::cerr << "sockgrade: --user: " << *error << "\n";
+            return ExitStatus::error;
+        }
+
+    runner::RunOptions options;
+    options.command = args.command;
+    options.cwd = args.dir.empty() ? fs::current_path().string() : fs::absolute(args.dir).string();
+    options.port = args.port;
+    options.timeout_scale = args.timeout_scale;
+    options.repeat = args.repeat;
+    options.only = args.only;
+    for (const auto& pair : args.env) {
+        auto equals = pair.find('=');
+        if (equals == std::string::npos || equals == 0) {
+            std::cerr << fmt::format("sockgrade: --env wants KEY=VALUE, got '{}'\n", pair);
+            return ExitStatus::error;
+        }
+        options.env[pair.substr(0, equals)] = pair.substr(equals + 1);
+    }
+
+    report::Options view;
+    view.lang = args.lang.empty() ? report::lang_from_env() : args.lang;
+    view.student_view = args.student;
+
+    bool progress = ::isatty(STDERR_FILENO);
+    auto result = runner::run_scenario(*scenario, options, [&](const runner::TestResult& test) {
+        if (progress) std::cerr << fmt::format("  {} {}\n", test.passed ? "ok  " : "FAIL", test.name);
+    });
+
+    bool text_on_terminal = false;
+    for (std::size_t i = 0; i < formats.size(); ++i) {
+        bool to_file = i < args.outputs.size();
+        report::Options this_view = view;
+        this_view.colour = !to_file && formats[i] == report::Format::text && report::colour_wanted(STDOUT_FILENO);
+        auto text = report::render(result, formats[i], this_view);
+        if (to_file) {
+            if (!write_file_atomically(args.outputs[i], text)) {
+                std::cerr << fmt::format("sockgrade: could not write {}\n", args.outputs[i]);
+                return ExitStatus::error;
+            }
+        } else {
+            std::cout << text;
+            text_on_terminal |= formats[i] == report::Format::text;
+        }
+    }
+    // Text still goes to the terminal when every report went to a file.
+    if (!text_on_terminal && args.outputs.size() == formats.size()) {
+        view.colour = report::colour_wanted(STDOUT_FILENO);
+        std::cout << report::render(result, report::Format::text, view);
+    }
+    std::cout.flush();
+    if (!result.errors.empty()) {
+        for (const auto& error : result.errors) std::cerr << "sockgrade: grader error: " << error << "\n";
+        return ExitStatus::error;
+    }
+    return result.passed() ? ExitStatus::passed : ExitStatus::failed;
+}
+
+int validate_command(const std::vector<std::string>& files) {
+    bool all_ok = true;
+    for (const auto& name : files) {
+        auto path = scenario::find_scenario(name, scenario_search_dirs());
+        auto loaded = scenario::load_file(path.value_or(name));
+        if (loaded.ok()) {
+            std::cout << fmt::format("{}: ok ({} tests, {} points)\n", path.value_or(name), loaded.scenario->tests.size(),
+                                     loaded.scenario->max_score());
+        } else {
+            all_ok = false;
+            std::cerr << scenario::format_errors(loaded.errors);
+        }
+    }
+    return all_ok ? ExitStatus::passed : ExitStatus::error;
+}
+
+}  // namespace sockgrade::cli

@@ -1,0 +1,251 @@
+#include "process/program.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <pty.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+#include <grp.h>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/stdio.hpp>
+#include <boost/process/v2/start_dir.hpp>
+#include <fmt/format.h>
+
+namespace sockgrade::process {
+
+namespace asio = boost::asio;
+namespace bp = boost::process::v2;
+
+std::string ExitStatus::describe() const {
+    if (!signaled) return fmt::format("exited with status {}", code);
+    const char* name = sigabbrev_np(signal);
+    return name ? fmt::format("was killed by signal {} (SIG{})", signal, name)
+                : fmt::format("was killed by signal {}", signal);
+}
+
+Resolved resolve_executable(const std::string& name, const std::string& path_variable, const std::string& cwd) {
+    auto usable = [](const std::string& path) {
+        struct stat info {};
+        return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(path.c_str(), X_OK) == 0;
+    };
+    if (name.empty()) return {"", "no command was given"};
+    if (name.find('/') != std::string::npos) {
+        std::string path = name.front() == '/' ? name : cwd + "/" + name;
+        if (usable(path)) return {path, ""};
+        if (::access(path.c_str(), F_OK) == 0) return {"", fmt::format("'{}' is not an executable file", name)};
+        return {"", fmt::format("'{}' does not exist", name)};
+    }
+    std::size_t start = 0;
+    while (start <= path_variable.size()) {
+        auto end = path_variable.find(':', start);
+        if (end == std::string::npos) end = path_variable.size();
+        std::string dir = path_variable.substr(start, end - start);
+        if (dir.empty()) dir = ".";
+        std::string candidate = dir + "/" + name;
+        if (usable(candidate)) return {candidate, ""};
+        start = end + 1;
+    }
+    return {"", fmt::format("command not found: '{}'", name)};
+}
+
+namespace {
+
+// Everything the child does between fork and exec. It calls execve itself:
+// Boost 1.81's launcher calls exit() (not _exit) when exec fails, which would
+// run the grader's atexit handlers in the child.
+struct ChildSetup {
+    const LaunchSpec& spec;
+    char* const* environment;  // built before fork: the child must not allocate
+
+    void set_limit(int resource, rlim_t value) const {
+        rlimit limit{value, value};
+        ::setrlimit(resource, &limit);
+    }
+
+    template <typename Launcher>
+    bp::error_code on_exec_setup(Launcher& launcher, const bp::filesystem::path& executable,
+                                 const char* const*& argv) const {
+        ::setpgid(0, 0);
+        // A fresh signal state: the grader ignores SIGPIPE, the program must not inherit that.
+        for (int s = 1; s < NSIG; ++s) ::signal(s, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+
+        const auto& limits = spec.limits;
+        if (limits.cpu_seconds > 0) {
+            rlimit cpu{static_cast<rlim_t>(limits.cpu_seconds + 0.999), static_cast<rlim_t>(limits.cpu_seconds + 2)};
+            ::setrlimit(RLIMIT_CPU, &cpu);
+        }
+        if (limits.memory_bytes > 0) set_limit(RLIMIT_DATA, static_cast<rlim_t>(limits.memory_bytes));
+        if (limits.processes > 0) set_limit(RLIMIT_NPROC, static_cast<rlim_t>(limits.processes));
+        if (limits.open_files > 0) set_limit(RLIMIT_NOFILE, static_cast<rlim_t>(limits.open_files));
+        if (limits.file_bytes > 0) set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(limits.file_bytes));
+        set_limit(RLIMIT_CORE, 0);
+
+        if (spec.run_as) drop_privileges(spec.run_as->first, spec.run_as->second);
+        ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+
+        // Only stdin, stdout and stderr go to the program; the launcher's error pipe is close-on-exec.
+        ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+        ::execve(executable.c_str(), const_cast<char* const*>(argv), environment);
+        int error = errno;
+        int report = launcher.fd_whitelist.back();  // the launcher's pipe that carries exec errors
+        [[maybe_unused]] auto ignored = ::write(report, &error, sizeof error);
+        ::_exit(127);
+    }
+
+    // Becomes the unprivileged user, keeping only the right to read and list
+    // files (so a program under a root-only folder, or a pyenv Python, still
+    // runs): it cannot write the grader's files nor signal anything outside its sandbox.
+    static void drop_privileges(uid_t uid, gid_t gid) {
+        ::setgroups(0, nullptr);
+        if (::setgid(gid) < 0) ::_exit(126);
+        ::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+        if (::setuid(uid) < 0) ::_exit(126);
+        __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+        __user_cap_data_struct data[2]{};
+        data[0].permitted = data[0].effective = data[0].inheritable = 1U << CAP_DAC_READ_SEARCH;
+        if (::syscall(SYS_capset, &header, data) == 0)
+            ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_DAC_READ_SEARCH, 0, 0);
+    }
+};
+
+struct Fds {
+    int fd = -1;
+    ~Fds() {
+        if (fd >= 0) ::close(fd);
+    }
+    int release() { return std::exchange(fd, -1); }
+};
+
+}  // namespace
+
+Program::Program(asio::any_io_executor executor)
+    : stdin_(executor), stdout_(executor), stderr_(executor), exit_watch_(executor) {}
+
+Program::~Program() {
+    if (pid_ > 0 && !reaped_) {
+        ::kill(-pid_, SIGKILL);
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+    }
+}
+
+std::unique_ptr<Program> Program::launch(asio::any_io_executor executor, const LaunchSpec& spec, std::string& error) {
+    auto env_path = spec.env.contains("PATH") ? spec.env.at("PATH") : std::string("/usr/bin:/bin");
+    auto resolved = resolve_executable(spec.argv.empty() ? std::string() : spec.argv.front(), env_path, spec.cwd);
+    if (!resolved.error.empty()) {
+        error = resolved.error;
+        return nullptr;
+    }
+
+    int in[2], err[2];
+    if (::pipe2(in, O_CLOEXEC) < 0) {
+        error = fmt::format("pipe: {}", std::strerror(errno));
+        return nullptr;
+    }
+    Fds in_read{in[0]}, in_write{in[1]};
+    if (::pipe2(err, O_CLOEXEC) < 0) {
+        error = fmt::format("pipe: {}", std::strerror(errno));
+        return nullptr;
+    }
+    Fds err_read{err[0]}, err_write{err[1]};
+    int master = -1, slave = -1;
+    termios raw{};
+    ::cfmakeraw(&raw);
+    if (::openpty(&master, &slave, nullptr, &raw, nullptr) < 0) {
+        error = fmt::format("openpty: {}", std::strerror(errno));
+        return nullptr;
+    }
+    Fds out_read{master}, out_write{slave};
+    ::fcntl(master, F_SETFD, FD_CLOEXEC);
+    ::fcntl(slave, F_SETFD, FD_CLOEXEC);
+    // The program may be another user: let it open its own terminal.
+    ::fchmod(slave, 0666);
+
+    std::vector<std::string> environment;
+    for (const auto& [key, value] : spec.env) environment.push_back(key + "=" + value);
+    std::vector<char*> envp;
+    for (auto& entry : environment) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+
+    std::unique_ptr<Program> program(new Program(executor));
+    bp::error_code ec;
+    bp::process child = bp::default_process_launcher()(
+        executor, ec, bp::filesystem::path(resolved.path), args,
+        bp::process_stdio{in_read.fd, out_write.fd, err_write.fd},
+        bp::process_start_dir(spec.cwd), ChildSetup{spec, envp.data()});
+    if (ec) {
+        error = fmt::format("could not start '{}': {}", spec.argv.front(), ec.message());
+        return nullptr;
+    }
+    program->pid_ = child.id();
+    program->started_ = std::chrono::steady_clock::now();
+    child.detach();  // we reap it ourselves, through a pidfd
+    program->pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, program->pid_, 0));
+    if (program->pidfd_ >= 0) program->exit_watch_.assign(program->pidfd_);
+    program->stdin_.assign(in_write.release());
+    program->stdout_.assign(out_read.release());
+    program->stderr_.assign(err_read.release());
+    return program;
+}
+
+asio::awaitable<ExitStatus> Program::wait_for_exit() {
+    boost::system::error_code ec;
+    if (exit_watch_.is_open())
+        co_await exit_watch_.async_wait(asio::posix::descriptor_base::wait_read,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    reaped_ = true;
+    ExitStatus exit;
+    exit.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    if (WIFSIGNALED(status)) {
+        exit.signaled = true;
+        exit.signal = WTERMSIG(status);
+    } else {
+        exit.code = WEXITSTATUS(status);
+    }
+    co_return exit;
+}
+
+void Program::signal_group(int signal_number) {
+    if (pid_ <= 0 || reaped_) return;
+    ::kill(-pid_, signal_number);
+    ::kill(pid_, signal_number);
+}
+
+double Program::cpu_seconds() const {
+    std::ifstream stat(fmt::format("/proc/{}/stat", pid_));
+    std::string line;
+    std::getline(stat, line);
+    auto after_name = line.rfind(')');
+    if (after_name == std::string::npos) return 0;
+    std::istringstream fields(line.substr(after_name + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    // Fields after the name start at 3 (state); utime and stime are fields 14 and 15.
+    for (int index = 3; index <= 15 && fields >> field; ++index) {
+        if (index == 14) utime = std::stoull(field);
+        if (index == 15) stime = std::stoull(field);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace sockgrade::process

@@ -1,0 +1,89 @@
+// Starting the program under test and ending it, whatever it does.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+#include <sys/types.h>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/writable_pipe.hpp>
+
+namespace sockgrade::process {
+
+struct Limits {
+    double cpu_seconds = 10;
+    std::int64_t memory_bytes = 0;  // RLIMIT_DATA; 0 = none
+    int processes = 256;            // RLIMIT_NPROC of the program's user
+    int open_files = 256;
+    std::int64_t file_bytes = 64 << 20;  // largest file it may write
+};
+
+struct LaunchSpec {
+    std::vector<std::string> argv;
+    std::string cwd;
+    std::map<std::string, std::string> env;  // the whole environment: nothing is inherited
+    Limits limits;
+    std::optional<std::pair<uid_t, gid_t>> run_as;  // drop to this user before exec
+};
+
+// How a program ended, in words a student understands.
+struct ExitStatus {
+    bool signaled = false;
+    int code = 0;    // when !signaled
+    int signal = 0;  // when signaled
+    double seconds = 0;  // after its start
+    std::string describe() const;  // "exited with status 1", "was killed by signal 11 (SIGSEGV)"
+};
+
+// Resolves argv[0] against PATH like a shell; the path, or an error message.
+struct Resolved {
+    std::string path;
+    std::string error;
+};
+Resolved resolve_executable(const std::string& name, const std::string& path_variable, const std::string& cwd);
+
+class Program {
+public:
+    // Starts the program in its own process group: stdin a pipe, stdout a
+    // pseudo-terminal (so it is line-buffered, as at a terminal), stderr a pipe.
+    static std::unique_ptr<Program> launch(boost::asio::any_io_executor executor, const LaunchSpec& spec,
+                                           std::string& error);
+    ~Program();
+
+    pid_t pid() const { return pid_; }
+    boost::asio::writable_pipe& stdin_pipe() { return stdin_; }
+    boost::asio::posix::stream_descriptor& stdout_stream() { return stdout_; }
+    boost::asio::readable_pipe& stderr_pipe() { return stderr_; }
+
+    // Resolves when the program has exited (its zombie reaped).
+    boost::asio::awaitable<ExitStatus> wait_for_exit();
+
+    // Signals the program's process group.
+    void signal_group(int signal_number);
+
+    // CPU seconds used so far by the program (all its threads), from /proc.
+    double cpu_seconds() const;
+
+    std::chrono::steady_clock::time_point started() const { return started_; }
+
+private:
+    Program(boost::asio::any_io_executor executor);
+    pid_t pid_ = -1;
+    bool reaped_ = false;
+    int pidfd_ = -1;
+    std::chrono::steady_clock::time_point started_;
+    boost::asio::writable_pipe stdin_;
+    boost::asio::posix::stream_descriptor stdout_;
+    boost::asio::readable_pipe stderr_;
+    boost::asio::posix::stream_descriptor exit_watch_;
+};
+
+}  // namespace sockgrade::process

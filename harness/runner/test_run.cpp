@@ -1,0 +1,581 @@
+// One run of one test: start the program, play the steps, end everything.
+// Runs inside the sandbox worker, on one single-threaded io_context.
+#include <csignal>
+#include <filesystem>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/write.hpp>
+#include <fmt/format.h>
+
+#include "checks/match.hpp"
+#include "peers/peer.hpp"
+#include "process/program.hpp"
+#include "runner/ports.hpp"
+#include "runner/runner.hpp"
+#include "sandbox/sandbox.hpp"
+#include "util/deadline.hpp"
+#include "util/text.hpp"
+
+namespace sockgrade::runner {
+
+namespace asio = boost::asio;
+using scenario::Step;
+using util::Clock;
+
+using Action = Step::Action;
+
+namespace {
+
+constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+struct Outcome {
+    bool ok = true;
+    Text message;
+};
+
+Outcome failure(std::string en, std::string pt) { return {false, {std::move(en), std::move(pt)}}; }
+
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) out += (out.empty() ? "" : " ") + name;
+    return out;
+}
+
+Clock::duration scaled(scenario::Duration d, double scale) {
+    return std::chrono::duration_cast<Clock::duration>(d * scale);
+}
+
+class TestRun {
+public:
+    TestRun(const scenario::Scenario& scenario, const scenario::Test& test, const RunOptions& options)
+        : scenario_(scenario),
+          test_(test),
+          options_(options),
+          changes_(io_.get_executor()),
+          stdout_(scenario.limits.output_bytes),
+          stderr_(scenario.limits.output_bytes) {
+        port_ = options.port.value_or(scenario.program.port);
+        vars_["nonce"] = util::make_nonce();
+        vars_["port"] = std::to_string(port_);
+    }
+
+    TestResult run() {
+        auto started = Clock::now();
+        test_deadline_ = started + scaled(scenario_.limits.test, options_.timeout_scale);
+        asio::co_spawn(io_, play(), [this](std::exception_ptr error) {
+            if (error) {
+                try {
+                    std::rethrow_exception(error);
+                } catch (const std::exception& e) {
+                    grader_error_ = e.what();
+                }
+            }
+            io_.stop();
+        });
+        io_.run();
+        cleanup();
+
+        TestResult result;
+        result.name = test_.name;
+        result.title = test_.title;
+        result.hidden = test_.hidden;
+        result.max_points = test_.points;
+        result.passed = outcome_.ok && grader_error_.empty();
+        result.points = result.passed ? test_.points : 0;
+        result.passes = result.passed ? 1 : 0;
+        if (!grader_error_.empty()) {
+            result.message = {"grader error: " + grader_error_, "erro do corretor: " + grader_error_};
+        } else if (!outcome_.ok) {
+            result.message = outcome_.message;
+            if (failed_step_) {
+                if (!failed_step_->feedback.empty()) result.feedback = failed_step_->feedback;
+                result.where = fmt::format("{}:{}", scenario_.path, failed_step_->mark.line);
+            }
+            if (!test_.feedback.empty()) {
+                if (result.feedback.empty()) result.feedback = test_.feedback;
+                else {
+                    result.feedback.en += "\n" + test_.feedback.en;
+                    result.feedback.pt += "\n" + test_.feedback.in("pt");
+                }
+            }
+        }
+        result.transcript = transcript_.take();
+        result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        return result;
+    }
+
+private:
+    asio::awaitable<void> play() {
+        outcome_ = co_await set_up();
+        if (outcome_.ok) {
+            for (const auto& step : test_.steps) {
+                if (Clock::now() >= test_deadline_) {
+                    auto limit = std::chrono::duration<double>(scaled(scenario_.limits.test, options_.timeout_scale)).count();
+                    outcome_ = failure(fmt::format("the test ran out of time (its limit is {:.0f} s)", limit),
+                                       fmt::format("o teste excedeu o tempo (o limite é {:.0f} s)", limit));
+                    failed_step_ = &step;
+                    break;
+                }
+                outcome_ = co_await play_step(step);
+                if (!outcome_.ok) {
+                    failed_step_ = &step;
+                    break;
+                }
+            }
+        }
+        if (!outcome_.ok) add_exit_context();
+        co_await tear_down();
+    }
+
+    // --- set-up and tear-down ---------------------------------------------------------
+
+    asio::awaitable<Outcome> set_up() {
+        for (const auto& declaration : test_.peers) {
+            auto peer = std::make_unique<peers::Peer>(io_.get_executor(), declaration, changes_, transcript_,
+                                                      scenario_.limits.peer_bytes);
+            if (declaration.kind == scenario::PeerKind::tcp_server ||
+                declaration.kind == scenario::PeerKind::udp_server) {
+                auto error = peer->open_server(declaration.port.value_or(port_));
+                if (!error.empty()) {
+                    grader_error_ = error;
+                    co_return failure(error, error);
+                }
+            }
+            peers_[declaration.name] = std::move(peer);
+        }
+
+        if (auto error = launch(); !error.empty())
+            co_return failure(fmt::format("the program could not be started: {}", error),
+                              fmt::format("o programa não pôde ser iniciado: {}", error));
+
+        if (scenario_.program.role == scenario::Role::server) co_return co_await wait_until_ready();
+        co_return Outcome{};
+    }
+
+    std::string launch() {
+        std::error_code ignored;
+        home_ = std::filesystem::temp_directory_path() / fmt::format("sockgrade-home-{}", ::getpid());
+        std::filesystem::create_directories(home_, ignored);
+        auto credentials = sandbox::program_credentials();
+        if (credentials) [[maybe_unused]] int r = ::chown(home_.c_str(), credentials->uid, credentials->gid);
+
+        process::LaunchSpec spec;
+        for (const auto& word : options_.command) {
+            auto value = util::substitute(word, vars_, false);
+            spec.argv.push_back(value ? *value : word);
+        }
+        spec.cwd = options_.cwd.empty() ? std::filesystem::current_path().string() : options_.cwd;
+        spec.env = program_environment(scenario_, test_, options_, home_.string(), port_);
+        const auto& limits = scenario_.limits;
+        spec.limits.cpu_seconds = limits.cpu_seconds;
+        spec.limits.memory_bytes = limits.memory_bytes;
+        spec.limits.processes = limits.processes;
+        spec.limits.open_files = limits.open_files;
+        if (credentials) spec.run_as = std::make_pair(credentials->uid, credentials->gid);
+
+        std::string error;
+        program_ = process::Program::launch(io_.get_executor(), spec, error);
+        if (!program_) return error;
+        transcript_.event("program", fmt::format("started: {}", join(spec.argv)));
+        asio::co_spawn(io_, read_output(program_->stdout_stream(), stdout_, "stdout"), asio::detached);
+        asio::co_spawn(io_, read_output(program_->stderr_pipe(), stderr_, "stderr"), asio::detached);
+        asio::co_spawn(io_, watch_exit(), asio::detached);
+        return {};
+    }
+
+    template <typename Stream>
+    asio::awaitable<void> read_output(Stream& stream, peers::Inbox& inbox, const char* party) {
+        std::vector<char> buffer(64 * 1024);
+        for (;;) {
+            auto [ec, n] = co_await stream.async_read_some(asio::buffer(buffer), as_tuple_awaitable);
+            if (n > 0) {
+                std::string_view bytes(buffer.data(), n);
+                inbox.append(bytes);
+                transcript_.data(party, '>', bytes);
+                changes_.notify();
+            }
+            if (ec) {  // EOF, or EIO from the terminal once the program is gone
+                inbox.close(false);
+                changes_.notify();
+                co_return;
+            }
+        }
+    }
+
+    asio::awaitable<void> watch_exit() {
+        exit_ = co_await program_->wait_for_exit();
+        transcript_.event("program", exit_->describe());
+        changes_.notify();
+    }
+
+    asio::awaitable<Outcome> wait_until_ready() {
+        bool tcp = scenario_.program.protocol == scenario::Protocol::tcp;
+        auto kind = tcp ? SocketKind::tcp_listening : SocketKind::udp_bound;
+        auto deadline = std::min(test_deadline_, Clock::now() + scaled(scenario_.limits.ready, options_.timeout_scale));
+        bool ready = co_await util::poll_until(
+            changes_, [&] { return exit_.has_value() || open_ports(kind).contains(port_); }, deadline);
+        const char* verb_en = tcp ? "listening on TCP" : "bound to UDP";
+        const char* verb_pt = tcp ? "escutando na porta TCP" : "associado à porta UDP";
+        if (ready && open_ports(kind).contains(port_)) {
+            transcript_.event("program", fmt::format("is {} port {}", verb_en, port_));
+            co_return Outcome{};
+        }
+        if (exit_)
+            co_return failure(fmt::format("the program {} before {} port {}", exit_->describe(), verb_en, port_),
+                              fmt::format("o programa terminou ({}) antes de estar {} {}", exit_->describe(), verb_pt, port_));
+        auto others = open_ports(kind);
+        std::string wait = fmt::format("{:.1f}", std::chrono::duration<double>(scaled(scenario_.limits.ready, options_.timeout_scale)).count());
+        if (!others.empty()) {
+            std::string list;
+            for (int p : others) list += (list.empty() ? "" : ", ") + std::to_string(p);
+            co_return failure(fmt::format("the program is not {} port {} after {} s; it uses port {} instead", verb_en, port_, wait, list),
+                              fmt::format("o programa não está {} {} após {} s; usa a porta {}", verb_pt, port_, wait, list));
+        }
+        co_return failure(fmt::format("the program is not {} port {} after {} s", verb_en, port_, wait),
+                          fmt::format("o programa não está {} {} após {} s", verb_pt, port_, wait));
+    }
+
+    asio::awaitable<void> tear_down() {
+        for (auto& [name, peer] : peers_) peer->stop();
+        if (program_ && !exit_) {
+            program_->signal_group(SIGTERM);
+            co_await changes_.wait_for([&] { return exit_.has_value(); }, std::chrono::milliseconds(300));
+            if (!exit_) {
+                transcript_.event("grader", "the program ignored SIGTERM; killed");
+                program_->signal_group(SIGKILL);
+                co_await changes_.wait_for([&] { return exit_.has_value(); }, std::chrono::seconds(2));
+            }
+        }
+    }
+
+    void cleanup() {
+        sandbox::end_all_processes();
+        std::error_code ignored;
+        if (!home_.empty()) std::filesystem::remove_all(home_, ignored);
+    }
+
+    // When a test fails, how the program ended (if it did) and the end of its stderr help most.
+    void add_exit_context() {
+        if (exit_ && failed_step_ && failed_step_->action != Action::expect_exit) {
+            outcome_.message.en += fmt::format(" (the program had {} at +{:.2f}s)", exit_->describe(), exit_->seconds);
+            outcome_.message.pt += fmt::format(" (o programa terminou: {} em +{:.2f}s)", exit_->describe(), exit_->seconds);
+        }
+    }
+
+    // --- steps ----------------------------------------------------------------------------
+
+    Clock::time_point deadline_of(const Step& step) const {
+        auto within = step.within.count() > 0 ? step.within : scenario_.limits.within;
+        return std::min(test_deadline_, Clock::now() + scaled(within, options_.timeout_scale));
+    }
+
+    std::optional<std::string> text_of(const std::string& pattern, std::string& error) {
+        std::string unknown;
+        auto text = util::substitute(pattern, vars_, false, &unknown);
+        if (!text) error = fmt::format("unknown name {{{}}} in {}", unknown, util::quoted(pattern));
+        return text;
+    }
+
+    peers::Peer& peer(const std::string& name) { return *peers_.at(name); }
+
+    asio::awaitable<Outcome> play_step(const Step& step) {
+        switch (step.action) {
+            case Action::connect: co_return co_await do_connect(step);
+            case Action::send: co_return co_await do_send(step, 1);
+            case Action::burst: co_return co_await do_send(step, step.count);
+            case Action::close:
+                for (const auto& name : step.target.peers) peer(name).close(step.reset);
+                co_return Outcome{};
+            case Action::stdin_write: co_return co_await do_stdin(step);
+            case Action::stdin_close: {
+                boost::system::error_code ignored;
+                program_->stdin_pipe().close(ignored);
+                transcript_.event("stdin", "closed (end of input)");
+                co_return Outcome{};
+            }
+            case Action::expect_accept: co_return co_await expect_accept(step);
+            case Action::expect_line: co_return co_await expect_lines(step, false);
+            case Action::expect_burst: co_return co_await expect_lines(step, true);
+            case Action::expect_datagram: co_return co_await expect_datagram(step);
+            case Action::expect_close: co_return co_await expect_close(step);
+            case Action::expect_silence: co_return co_await expect_silence(step);
+            case Action::expect_exit: co_return co_await expect_exit(step);
+            case Action::expect_alive:
+                if (exit_)
+                    co_return failure(fmt::format("the program should still be running, but it {}", exit_->describe()),
+                                      fmt::format("o programa deveria continuar rodando, mas terminou ({})", exit_->describe()));
+                co_return Outcome{};
+            case Action::expect_idle: co_return co_await expect_idle(step);
+        }
+        co_return Outcome{};
+    }
+
+    asio::awaitable<Outcome> do_connect(const Step& step) {
+        for (const auto& name : step.target.peers) {
+            auto error = co_await peer(name).connect(port_, deadline_of(step));
+            if (!error.empty()) co_return failure(error, error);
+            vars_[name + ".port"] = std::to_string(peer(name).local_port());
+        }
+        co_return Outcome{};
+    }
+
+    asio::awaitable<Outcome> do_send(const Step& step, int copies) {
+        for (int i = 1; i <= copies; ++i) {
+            vars_["i"] = std::to_string(i);
+            std::string error;
+            auto text = text_of(step.text, error);
+            if (!text) co_return failure(error, error);
+            for (const auto& name : step.target.peers) {
+                auto problem = co_await peer(name).send(*text, port_, deadline_of(step));
+                if (!problem.empty()) co_return failure(problem, problem);
+            }
+        }
+        vars_.erase("i");
+        co_return Outcome{};
+    }
+
+    asio::awaitable<Outcome> do_stdin(const Step& step) {
+        std::string error;
+        auto text = text_of(step.text, error);
+        if (!text) co_return failure(error, error);
+        transcript_.data("stdin", '<', *text);
+        auto result = co_await util::before(
+            asio::async_write(program_->stdin_pipe(), asio::buffer(*text), as_tuple_awaitable), deadline_of(step));
+        if (!result)
+            co_return failure("the program did not read its standard input in time",
+                              "o programa não leu a entrada padrão a tempo");
+        if (auto [ec, n] = *result; ec)
+            co_return failure(fmt::format("could not write to the program's standard input: {}", ec.message()),
+                              fmt::format("não foi possível escrever na entrada padrão do programa: {}", ec.message()));
+        co_return Outcome{};
+    }
+
+    asio::awaitable<Outcome> expect_accept(const Step& step) {
+        auto& targets = step.target.peers;
+        bool all = co_await changes_.wait_until(
+            [&] {
+                for (const auto& name : targets)
+                    if (!peer(name).connected()) return false;
+                return true;
+            },
+            deadline_of(step));
+        if (all) co_return Outcome{};
+        for (const auto& name : targets)
+            if (!peer(name).connected()) {
+                auto port = std::to_string(port_);
+                co_return failure(fmt::format("the program did not connect to port {} (where {} listens)", port, name),
+                                  fmt::format("o programa não se conectou à porta {} (onde {} escuta)", port, name));
+            }
+        co_return Outcome{};
+    }
+
+    struct LineSource {
+        std::string name;  // "B", "stdout"
+        peers::Inbox* inbox;
+    };
+
+    std::vector<LineSource> line_sources(const Step& step) {
+        std::vector<LineSource> sources;
+        if (step.target.program) {
+            bool err = step.target.stream == scenario::Stream::stderr_;
+            sources.push_back({err ? "stderr" : "stdout", err ? &stderr_ : &stdout_});
+        }
+        for (const auto& name : step.target.peers) sources.push_back({name, &peer(name).inbox()});
+        return sources;
+    }
+
+    asio::awaitable<Outcome> expect_lines(const Step& step, bool burst) {
+        std::vector<checks::LineMatcher> expected;
+        int copies = burst ? step.count : 1;
+        for (int i = 1; i <= copies; ++i) {
+            if (burst) vars_["i"] = std::to_string(i);
+            std::string error;
+            auto matcher = checks::resolve(step.matcher, vars_, error);
+            if (!matcher) co_return failure(error, error);
+            expected.push_back(std::move(*matcher));
+        }
+        vars_.erase("i");
+        auto sources = line_sources(step);
+        auto satisfied = [&](const LineSource& source) {
+            return checks::check_burst(source.inbox->lines(), source.inbox->cursor, expected).complete;
+        };
+        co_await changes_.wait_until(
+            [&] {
+                for (const auto& source : sources)
+                    if (!satisfied(source) && !source.inbox->closed()) return false;
+                return true;
+            },
+            deadline_of(step));
+
+        for (auto& source : sources) {
+            auto& inbox = *source.inbox;
+            auto check = checks::check_burst(inbox.lines(), inbox.cursor, expected);
+            if (check.complete) {
+                if (!burst) checks::find_line(inbox.lines(), inbox.cursor, expected.front(), &vars_);
+                inbox.cursor = check.next_from;
+                continue;
+            }
+            auto want = checks::describe(expected.front());
+            auto within = fmt::format("{:.1f}", std::chrono::duration<double>(
+                                                    scaled(step.within.count() ? step.within : scenario_.limits.within,
+                                                           options_.timeout_scale)).count());
+            auto who_en = source.name == "stdout" || source.name == "stderr"
+                              ? fmt::format("the program's {}", source.name) : source.name;
+            auto who_pt = source.name == "stdout" ? std::string("a saída do programa")
+                          : source.name == "stderr" ? std::string("a saída de erro do programa") : source.name;
+            Text why = burst ? check.problem
+                             : checks::explain_miss(inbox.lines(), inbox.cursor, inbox.partial(), expected.front());
+            std::string closed_en, closed_pt;
+            if (inbox.closed() && !step.target.program) {
+                closed_en = inbox.was_reset() ? "; then the program reset the connection" : "; then the program closed the connection";
+                closed_pt = inbox.was_reset() ? "; depois o programa resetou a conexão" : "; depois o programa fechou a conexão";
+            }
+            if (burst)
+                co_return failure(fmt::format("{} did not receive the {} lines of the burst in order within {} s: {}{}",
+                                              who_en, expected.size(), within, why.en, closed_en),
+                                  fmt::format("{} não recebeu as {} linhas da rajada em ordem em {} s: {}{}", who_pt,
+                                              expected.size(), within, why.pt, closed_pt));
+            co_return failure(fmt::format("{} did not receive {} within {} s: {}{}", who_en, want.en, within, why.en, closed_en),
+                              fmt::format("{} não recebeu {} em {} s: {}{}", who_pt, want.pt, within, why.pt, closed_pt));
+        }
+        co_return Outcome{};
+    }
+
+    asio::awaitable<Outcome> expect_datagram(const Step& step) {
+        std::string error;
+        auto matcher = checks::resolve(step.matcher, vars_, error);
+        if (!matcher) co_return failure(error, error);
+        auto strip = [](std::string text) {
+            if (text.ends_with("\n")) text.pop_back();
+            if (text.ends_with("\r")) text.pop_back();
+            return text;
+        };
+        for (const auto& name : step.target.peers) {
+            auto& p = peer(name);
+            std::optional<std::size_t> found;
+            co_await changes_.wait_until(
+                [&] {
+                    for (std::size_t i = p.datagram_cursor; i < p.datagrams().size(); ++i)
+                        if (checks::matches(*matcher, strip(p.datagrams()[i].bytes), &vars_)) {
+                            found = i;
+                            return true;
+                        }
+                    return false;
+                },
+                deadline_of(step));
+            if (found) {
+                p.datagram_cursor = *found + 1;
+                continue;
+            }
+            auto want = checks::describe(*matcher);
+            const auto& got = p.datagrams();
+            std::size_t fresh = got.size() - std::min(p.datagram_cursor, got.size());
+            if (fresh == 0)
+                co_return failure(fmt::format("{} received no datagram (expected one with {})", name, want.en),
+                                  fmt::format("{} não recebeu nenhum datagrama (esperava um com {})", name, want.pt));
+            auto first = util::quoted(got[p.datagram_cursor].bytes, 80);
+            co_return failure(fmt::format("{} received {} datagram(s), none with {}; the first was {}", name, fresh, want.en, first),
+                              fmt::format("{} recebeu {} datagrama(s), nenhum com {}; o primeiro foi {}", name, fresh, want.pt, first));
+        }
+        co_return Outcome{};
+    }
+
+    asio::awaitable<Outcome> expect_close(const Step& step) {
+        for (const auto& name : step.target.peers) {
+            auto& inbox = peer(name).inbox();
+            if (!co_await changes_.wait_until([&] { return inbox.closed(); }, deadline_of(step)))
+                co_return failure(fmt::format("the program did not close its connection with {}", name),
+                                  fmt::format("o programa não fechou a conexão com {}", name));
+        }
+        co_return Outcome{};
+    }
+
+    std::int64_t bytes_arrived(const Step& step) {
+        std::int64_t total = 0;
+        for (const auto& source : line_sources(step)) total += source.inbox->total_bytes();
+        for (const auto& name : step.target.peers)
+            for (const auto& datagram : peer(name).datagrams()) total += static_cast<std::int64_t>(datagram.bytes.size());
+        return total;
+    }
+
+    asio::awaitable<Outcome> expect_silence(const Step& step) {
+        auto before = bytes_arrived(step);
+        auto window = scaled(step.for_, options_.timeout_scale);
+        co_await changes_.wait_until([&] { return bytes_arrived(step) - before > step.max_bytes; },
+                                     std::min(test_deadline_, Clock::now() + window));
+        auto arrived = bytes_arrived(step) - before;
+        if (arrived <= step.max_bytes) co_return Outcome{};
+        auto seconds = std::chrono::duration<double>(window).count();
+        co_return failure(fmt::format("{} bytes arrived while nothing (at most {}) should have, within {:.1f} s", arrived,
+                                      step.max_bytes, seconds),
+                          fmt::format("chegaram {} bytes quando nada (no máximo {}) deveria chegar, em {:.1f} s", arrived,
+                                      step.max_bytes, seconds));
+    }
+
+    asio::awaitable<Outcome> expect_exit(const Step& step) {
+        co_await changes_.wait_until([&] { return exit_.has_value(); }, deadline_of(step));
+        if (!exit_) {
+            co_return failure("the program did not exit when it should have; it was still running",
+                              "o programa não terminou quando deveria; continuava rodando");
+        }
+        if (step.exit_code && (exit_->signaled || exit_->code != *step.exit_code))
+            co_return failure(fmt::format("the program {}; expected it to exit with status {}", exit_->describe(), *step.exit_code),
+                              fmt::format("o programa terminou ({}); esperava-se status {}", exit_->describe(), *step.exit_code));
+        co_return Outcome{};
+    }
+
+    asio::awaitable<Outcome> expect_idle(const Step& step) {
+        auto window = scaled(step.for_, options_.timeout_scale);
+        double cpu_before = program_->cpu_seconds();
+        auto output_before = stdout_.total_bytes() + stderr_.total_bytes();
+        auto started = Clock::now();
+        co_await changes_.wait_until([&] { return exit_.has_value(); }, std::min(test_deadline_, started + window));
+        if (exit_)
+            co_return failure(fmt::format("the program {} while it should have been waiting idle", exit_->describe()),
+                              fmt::format("o programa terminou ({}) quando deveria estar ocioso", exit_->describe()));
+        double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        double percent = elapsed > 0 ? 100.0 * (program_->cpu_seconds() - cpu_before) / elapsed : 0;
+        auto printed = stdout_.total_bytes() + stderr_.total_bytes() - output_before;
+        if (percent > step.cpu_percent)
+            co_return failure(fmt::format("while nobody talked, the program used {:.0f}% of a CPU (at most {:.0f}% expected): "
+                                          "a loop is spinning, e.g. on a recv() that returns nothing after a client left",
+                                          percent, step.cpu_percent),
+                              fmt::format("sem ninguém falando, o programa usou {:.0f}% de uma CPU (esperado no máximo {:.0f}%): "
+                                          "um laço está girando, p.ex. num recv() que retorna vazio depois que um cliente saiu",
+                                          percent, step.cpu_percent));
+        if (printed > 64 * 1024)
+            co_return failure(fmt::format("while nobody talked, the program printed {} bytes", printed),
+                              fmt::format("sem ninguém falando, o programa imprimiu {} bytes", printed));
+        co_return Outcome{};
+    }
+
+    const scenario::Scenario& scenario_;
+    const scenario::Test& test_;
+    const RunOptions& options_;
+    asio::io_context io_;
+    util::Changes changes_;
+    util::Transcript transcript_;
+    util::Variables vars_;
+    int port_ = 0;
+    Clock::time_point test_deadline_;
+    std::map<std::string, std::unique_ptr<peers::Peer>> peers_;
+    std::unique_ptr<process::Program> program_;
+    std::optional<process::ExitStatus> exit_;
+    peers::Inbox stdout_;
+    peers::Inbox stderr_;
+    std::filesystem::path home_;
+    Outcome outcome_;
+    const Step* failed_step_ = nullptr;
+    std::string grader_error_;
+};
+
+}  // namespace
+
+TestResult run_test_here(const scenario::Scenario& scenario, const scenario::Test& test, const RunOptions& options) {
+    return TestRun(scenario, test, options).run();
+}
+
+}  // namespace sockgrade::runner

@@ -1,0 +1,50 @@
+#include "runner/wire.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace sockgrade::runner {
+
+using nlohmann::json;
+
+namespace {
+json text(const Text& t) { return {{"en", t.en}, {"pt", t.pt}}; }
+Text text(const json& j) { return {j.value("en", ""), j.value("pt", "")}; }
+}  // namespace
+
+std::string to_wire(const TestResult& r) {
+    json transcript = json::array();
+    for (const auto& e : r.transcript)
+        transcript.push_back({{"t", e.seconds}, {"party", e.party}, {"dir", std::string(1, e.direction)}, {"text", e.text}});
+    json j = {{"name", r.name},         {"title", text(r.title)},       {"passed", r.passed},
+              {"points", r.points},     {"max_points", r.max_points},   {"hidden", r.hidden},
+              {"message", text(r.message)}, {"feedback", text(r.feedback)}, {"where", r.where},
+              {"seconds", r.seconds},   {"runs", r.runs},               {"passes", r.passes},
+              {"transcript", transcript}};
+    // Program output may hold any bytes; replace what is not UTF-8 rather than fail.
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<TestResult> from_wire(const std::string& bytes) {
+    json j = json::parse(bytes, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    TestResult r;
+    r.name = j.value("name", "");
+    r.title = text(j.value("title", json::object()));
+    r.passed = j.value("passed", false);
+    r.points = j.value("points", 0.0);
+    r.max_points = j.value("max_points", 0.0);
+    r.hidden = j.value("hidden", false);
+    r.message = text(j.value("message", json::object()));
+    r.feedback = text(j.value("feedback", json::object()));
+    r.where = j.value("where", "");
+    r.seconds = j.value("seconds", 0.0);
+    r.runs = j.value("runs", 1);
+    r.passes = j.value("passes", 0);
+    for (const auto& e : j.value("transcript", json::array())) {
+        auto dir = e.value("dir", std::string("*"));
+        r.transcript.push_back({e.value("t", 0.0), e.value("party", ""), dir.empty() ? '*' : dir[0], e.value("text", "")});
+    }
+    return r;
+}
+
+}  // namespace sockgrade::runner

@@ -1,0 +1,14 @@
+// A TestResult as bytes, to carry it out of the sandbox worker. Lossless.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "runner/result.hpp"
+
+namespace sockgrade::runner {
+
+std::string to_wire(const TestResult& result);
+std::optional<TestResult> from_wire(const std::string& bytes);
+
+}  // namespace sockgrade::runner

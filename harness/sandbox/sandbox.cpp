@@ -1,0 +1,227 @@
+#include "sandbox/sandbox.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <fstream>
+#include <net/if.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace sockgrade::sandbox {
+
+namespace {
+
+pid_t namespace_init = -1;  // the worker's PID-namespace init, when it has one
+std::optional<Credentials> chosen_user;
+
+bool write_file(const std::string& path, const std::string& text) {
+    std::ofstream out(path);
+    out << text;
+    out.flush();
+    return static_cast<bool>(out);
+}
+
+std::string errno_text(const char* what) { return fmt::format("{}: {}", what, std::strerror(errno)); }
+
+// Brings the loopback interface up in the current network namespace.
+std::optional<std::string> loopback_up() {
+    int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return errno_text("socket");
+    ifreq request{};
+    std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+    std::optional<std::string> error;
+    if (::ioctl(fd, SIOCGIFFLAGS, &request) < 0) error = errno_text("SIOCGIFFLAGS lo");
+    request.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (!error && ::ioctl(fd, SIOCSIFFLAGS, &request) < 0) error = errno_text("SIOCSIFFLAGS lo");
+    ::close(fd);
+    return error;
+}
+
+// The PID namespace's init: reaps orphans until it is killed, and dies with the worker.
+[[noreturn]] void run_namespace_init() {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::close_range(0, ~0U, 0);
+    sigset_t child_signal;
+    sigemptyset(&child_signal);
+    sigaddset(&child_signal, SIGCHLD);
+    ::sigprocmask(SIG_BLOCK, &child_signal, nullptr);
+    struct sigaction wake {};
+    wake.sa_handler = [](int) {};
+    ::sigaction(SIGCHLD, &wake, nullptr);
+    sigset_t nothing_blocked;
+    sigemptyset(&nothing_blocked);
+    for (;;) {
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
+        ::sigsuspend(&nothing_blocked);
+    }
+}
+
+// Enters new network and PID namespaces (and a user namespace when not root).
+std::optional<std::string> enter_namespaces() {
+    uid_t uid = ::geteuid();
+    gid_t gid = ::getegid();
+    int flags = CLONE_NEWNET | CLONE_NEWPID;
+    if (uid != 0) flags |= CLONE_NEWUSER;
+    if (::unshare(flags) < 0) return errno_text("unshare");
+    if (uid != 0) {
+        // Map our own ids, so files keep their owners; the program gets no capabilities.
+        if (!write_file("/proc/self/setgroups", "deny") ||
+            !write_file("/proc/self/uid_map", fmt::format("{} {} 1", uid, uid)) ||
+            !write_file("/proc/self/gid_map", fmt::format("{} {} 1", gid, gid)))
+            return errno_text("writing the user namespace's id maps");
+    }
+    if (auto error = loopback_up()) return error;
+    pid_t init = ::fork();
+    if (init < 0) return errno_text("fork of the namespace init");
+    if (init == 0) run_namespace_init();
+    namespace_init = init;
+    return std::nullopt;
+}
+
+// Without namespaces, tests on the same host port take turns.
+int lock_host_port(int port) {
+    auto path = fmt::format("/tmp/sockgrade-host-port-{}.lock", port);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd >= 0) ::flock(fd, LOCK_EX);
+    return fd;
+}
+
+std::vector<pid_t> children_of(pid_t parent) {
+    std::vector<pid_t> found;
+    DIR* proc = ::opendir("/proc");
+    if (!proc) return found;
+    while (auto* entry = ::readdir(proc)) {
+        pid_t pid = std::atoi(entry->d_name);
+        if (pid <= 0) continue;
+        std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+        std::string line;
+        std::getline(stat, line);
+        auto after_name = line.rfind(')');
+        if (after_name == std::string::npos) continue;
+        char state = 0;
+        int ppid = 0;
+        if (std::sscanf(line.c_str() + after_name + 1, " %c %d", &state, &ppid) == 2 && ppid == parent)
+            found.push_back(pid);
+    }
+    ::closedir(proc);
+    return found;
+}
+
+}  // namespace
+
+void end_all_processes() {
+    if (namespace_init > 0) {
+        ::kill(namespace_init, SIGKILL);
+        ::waitpid(namespace_init, nullptr, 0);
+        namespace_init = -1;
+    }
+    // Orphans re-parent to the worker (a subreaper): kill and reap until none is left.
+    for (int round = 0; round < 1000; ++round) {
+        auto children = children_of(::getpid());
+        if (children.empty()) break;
+        for (pid_t child : children) ::kill(child, SIGKILL);
+        for (pid_t child : children) ::waitpid(child, nullptr, 0);
+    }
+}
+
+std::optional<std::string> set_program_user(const std::string& name) {
+    const passwd* entry = ::getpwnam(name.c_str());
+    if (!entry) return fmt::format("unknown user '{}'", name);
+    chosen_user = Credentials{entry->pw_uid, entry->pw_gid};
+    return std::nullopt;
+}
+
+std::optional<Credentials> program_credentials() {
+    if (chosen_user) return chosen_user->uid == ::geteuid() ? std::nullopt : chosen_user;
+    if (::geteuid() != 0) return std::nullopt;
+    const passwd* nobody = ::getpwnam("nobody");
+    return Credentials{nobody ? nobody->pw_uid : 65534, nobody ? nobody->pw_gid : 65534};
+}
+
+WorkerOutcome run_in_worker(const std::function<std::string(const Isolation&)>& body, const WorkerOptions& options) {
+    int channel[2];
+    if (::pipe2(channel, O_CLOEXEC) < 0) return {std::nullopt, errno_text("pipe")};
+    pid_t grader = ::getpid();
+    pid_t worker = ::fork();
+    if (worker < 0) {
+        ::close(channel[0]);
+        ::close(channel[1]);
+        return {std::nullopt, errno_text("fork")};
+    }
+    if (worker == 0) {
+        ::close(channel[0]);
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != grader) ::_exit(3);
+        ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+        Isolation isolation;
+        if (auto error = enter_namespaces()) {
+            isolation.note = fmt::format("network namespaces are not available here ({}); tests run on the host "
+                                         "network, one at a time per port",
+                                         *error);
+            if (options.host_port > 0) lock_host_port(options.host_port);
+        } else {
+            isolation.namespaces = true;
+        }
+        std::string payload = body(isolation);
+        end_all_processes();
+        std::size_t written = 0;
+        while (written < payload.size()) {
+            ssize_t n = ::write(channel[1], payload.data() + written, payload.size() - written);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) ::_exit(4);
+            written += static_cast<std::size_t>(n);
+        }
+        ::_exit(0);
+    }
+
+    ::close(channel[1]);
+    std::string payload;
+    auto deadline = std::chrono::steady_clock::now() + options.timeout;
+    bool timed_out = false;
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            timed_out = true;
+            break;
+        }
+        pollfd readable{channel[0], POLLIN, 0};
+        int ready = ::poll(&readable, 1, static_cast<int>(left.count()));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) continue;
+        char buffer[65536];
+        ssize_t n = ::read(channel[0], buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        payload.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(channel[0]);
+    if (timed_out) ::kill(worker, SIGKILL);
+    int status = 0;
+    while (::waitpid(worker, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (timed_out)
+        return {std::nullopt, fmt::format("the test worker did not finish within {} ms and was stopped",
+                                          options.timeout.count())};
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        std::string how = WIFSIGNALED(status) ? fmt::format("was killed by signal {}", WTERMSIG(status))
+                                              : fmt::format("exited with status {}", WEXITSTATUS(status));
+        return {std::nullopt, "the test worker " + how};
+    }
+    return {std::move(payload), {}};
+}
+
+}  // namespace sockgrade::sandbox

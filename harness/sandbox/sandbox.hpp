@@ -1,0 +1,53 @@
+// Each test runs in a worker process forked from the grader. The worker enters
+// a fresh network namespace (only `lo`, up) and a PID namespace, so programs
+// that all hard-code port 5000 run side by side, reach no other network, and
+// everything they start dies with the namespace.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+
+namespace sockgrade::sandbox {
+
+struct Isolation {
+    bool namespaces = false;  // false: the host network, one test per port at a time
+    std::string note;         // why namespaces are missing, said once in the report
+};
+
+struct Credentials {
+    uid_t uid;
+    gid_t gid;
+};
+
+struct WorkerOptions {
+    std::chrono::milliseconds timeout{60000};  // the worker is killed after this
+    int host_port = 0;  // without namespaces, tests on the same port take turns
+};
+
+struct WorkerOutcome {
+    std::optional<std::string> payload;  // what the body returned
+    std::string error;                   // why there is no payload
+};
+
+// Forks a worker, isolates it, runs body there and returns what it returned.
+// Call from a single-threaded process: namespaces must be entered by a fresh
+// fork of one.
+WorkerOutcome run_in_worker(const std::function<std::string(const Isolation&)>& body, const WorkerOptions& options);
+
+// Inside a worker: ends every process the test started (the PID namespace's
+// init is killed, and the kernel kills the rest), or, without namespaces,
+// every descendant found. Safe to call more than once.
+void end_all_processes();
+
+// Who the program under test runs as: an unprivileged user when the grader is
+// root, nullopt when it already is one (its user namespace holds no power).
+std::optional<Credentials> program_credentials();
+
+// Overrides the user chosen by program_credentials() (--user), e.g. "nobody".
+// Returns an error message when the name is unknown.
+std::optional<std::string> set_program_user(const std::string& name);
+
+}  // namespace sockgrade::sandbox

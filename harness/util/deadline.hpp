@@ -1,0 +1,29 @@
+// The one way to give an asynchronous operation a deadline.
+#pragma once
+
+#include <optional>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "util/changes.hpp"
+
+namespace sockgrade::util {
+
+// The operation's result, or nullopt when the deadline came first (the
+// operation is then cancelled).
+template <typename T>
+boost::asio::awaitable<std::optional<T>> before(boost::asio::awaitable<T> operation, Clock::time_point deadline) {
+    using namespace boost::asio::experimental::awaitable_operators;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, deadline);
+    auto result = co_await (std::move(operation) ||
+                            timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable)));
+    if (result.index() == 0) co_return std::get<0>(std::move(result));
+    co_return std::nullopt;
+}
+
+}  // namespace sockgrade::util

@@ -1,0 +1,45 @@
+// The record of a test: every byte in and out and every event, with its time.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sockgrade::util {
+
+// One line of what happened, as a student reads it:
+//   +0.412s B < "ola 7f3a"      (B received)
+//   +0.401s A > "ola 7f3a\n"    (A sent)
+//   +0.000s program * started    (an event)
+struct TranscriptEntry {
+    double seconds = 0;    // since the test started
+    std::string party;     // "A", "program", "stdout", "stderr", "stdin", "grader"
+    char direction = '*';  // '<' party received, '>' party sent, '*' event
+    std::string text;      // quoted and escaped for display when direction is '<' or '>'
+};
+
+class Transcript {
+public:
+    explicit Transcript(std::size_t max_entries = 4000)
+        : start_(std::chrono::steady_clock::now()), max_entries_(max_entries) {}
+
+    void data(std::string_view party, char direction, std::string_view bytes);
+    void event(std::string_view party, std::string text);
+
+    double elapsed() const;
+    const std::vector<TranscriptEntry>& entries() const { return entries_; }
+    std::size_t dropped() const { return dropped_; }
+    // The entries, with a note of how many were dropped when the cap was hit.
+    std::vector<TranscriptEntry> take();
+
+private:
+    void add(TranscriptEntry entry);
+    std::chrono::steady_clock::time_point start_;
+    std::size_t max_entries_;
+    std::size_t dropped_ = 0;
+    std::vector<TranscriptEntry> entries_;
+};
+
+}  // namespace sockgrade::util
