@@ -229,7 +229,7 @@ std::vector<Test> read_tests(const Field& field, const Program& program, Diagnos
     std::map<std::string, int> first_line;
     for (const auto& node : field.value) {
         // Names are checked for repeats even in tests that have other errors.
-        if (node.IsMap() && node["name"].IsScalar()) {
+        if (node.IsMap() && node["name"].IsDefined() && node["name"].IsScalar()) {
             const std::string& name = node["name"].Scalar();
             const Mark mark = mark_of(node["name"]);
             auto [seen, inserted] = first_line.emplace(name, mark.line);

@@ -500,29 +500,67 @@ std::optional<Matcher> StepReader::read_matcher(const Field& field) {
     return matcher;
 }
 
+// libstdc++ reports a repeat with nothing before it ("*a", "(+x)") as a
+// mismatched parenthesis; find that case first to say what is really wrong.
+std::optional<char> dangling_repeat(std::string_view regex) {
+    bool in_class = false;
+    char previous = '(';  // the start behaves like just after "("
+    for (std::size_t i = 0; i < regex.size(); ++i) {
+        char c = regex[i];
+        if (c == '\\') {
+            ++i;
+            previous = 'x';
+            continue;
+        }
+        if (in_class) {
+            in_class = c != ']';
+        } else if (c == '[') {
+            in_class = true;
+        } else if ((c == '*' || c == '+') && (previous == '(' || previous == '|')) {
+            return c;
+        } else if (c == '?' && (previous == '|' || i == 0)) {
+            return c;
+        }
+        previous = c;
+    }
+    return std::nullopt;
+}
+
 // Messages in the author's terms for the regex errors std::regex reports.
 std::string regex_problem(const std::regex_error& error) {
     namespace rc = std::regex_constants;
     switch (error.code()) {
-        case rc::error_paren: return "a '(' or ')' has no partner";
+        case rc::error_paren:
+            if (std::string_view(error.what()).starts_with("Mismatched")) return "a '(' or ')' has no partner";
+            break;
         case rc::error_brack: return "a '[' has no closing ']'";
         case rc::error_brace: return "a '{' repetition is not closed";
         case rc::error_badbrace: return "a {n,m} repetition is not valid";
         case rc::error_range: return "a character range like z-a is not valid";
         case rc::error_badrepeat: return "'*', '+' or '?' follows nothing it could repeat";
         case rc::error_escape: return "a backslash escape is not valid (or the regex ends in a backslash)";
-        case rc::error_collate: return "a collating element is not valid";
         case rc::error_ctype: return "a character class like [[:alpha:]] is not valid";
         case rc::error_backref: return "a back-reference names a group that does not exist";
         case rc::error_complexity:
         case rc::error_stack: return "it is too complex";
-        default: return error.what();
+        default: break;
     }
+    std::string what = error.what();  // e.g. "Invalid '(?...)' zero-width assertion in regular expression"
+    if (auto end = what.find(" in regular expression"); end != std::string::npos) what.erase(end);
+    if (!what.empty() && what[0] >= 'A' && what[0] <= 'Z') what[0] = char(what[0] - 'A' + 'a');
+    return what;
 }
 
 void StepReader::check_regex(Matcher& matcher, Mark where) {
+    const std::string regex = with_sample_values(matcher.pattern);
+    if (auto repeat = dangling_repeat(regex)) {
+        diagnostics_.error(where, "invalid regex " + quote(matcher.pattern) + ": '" + std::string(1, *repeat) +
+                                      "' follows nothing it could repeat (write \\" + std::string(1, *repeat) +
+                                      " for the character itself)");
+        return;
+    }
     try {
-        std::regex compiled(with_sample_values(matcher.pattern), std::regex::ECMAScript);
+        std::regex compiled(regex, std::regex::ECMAScript);
         (void)compiled;
     } catch (const std::regex_error& error) {
         diagnostics_.error(where, "invalid regex " + quote(matcher.pattern) + ": " + regex_problem(error));
@@ -580,6 +618,11 @@ void StepReader::remember_effects() {
         if (std::find(context_.captured.begin(), context_.captured.end(), name) == context_.captured.end())
             context_.captured.push_back(name);
     for (const auto& ref : peer_refs_) {
+        auto peer = std::find_if(context_.peers.begin(), context_.peers.end(),
+                                 [&](const Peer& p) { return p.name == ref.name; });
+        // A peer of the wrong kind did not connect: "connect: A" after a
+        // mistaken "expect_accept: A" is right, not a second connection.
+        if (peer == context_.peers.end() || !satisfies(peer->kind, spec_->need)) continue;
         auto& connection = context_.connections[ref.name];
         if (spec_->action == A::connect || spec_->action == A::expect_accept) {
             if (!connection.open) connection.opened_at_line = ref.mark.line;
