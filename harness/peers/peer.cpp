@@ -34,7 +34,7 @@ Peer::Peer(asio::any_io_executor executor, const scenario::Peer& declaration, ut
 
 void Peer::start(asio::awaitable<void> task) { asio::co_spawn(executor_, std::move(task), asio::detached); }
 
-std::string Peer::open_server(int port) {
+std::string Peer::open(int port) {
     boost::system::error_code ec;
     if (kind_ == PeerKind::tcp_server) {
         tcp::endpoint endpoint(asio::ip::address_v4::any(), static_cast<unsigned short>(port));
@@ -49,6 +49,12 @@ std::string Peer::open_server(int port) {
         datagram_socket_.open(endpoint.protocol(), ec);
         if (!ec) datagram_socket_.bind(endpoint, ec);
         if (ec) return fmt::format("peer {} could not bind UDP port {}: {}", name_, port, ec.message());
+        start(read_datagrams());
+    } else if (kind_ == PeerKind::udp_client) {
+        datagram_socket_.open(udp::v4(), ec);
+        if (!ec) datagram_socket_.bind(udp::endpoint(loopback, 0), ec);
+        if (ec) return fmt::format("peer {} could not open a UDP socket: {}", name_, ec.message());
+        local_port_ = datagram_socket_.local_endpoint(ec).port();
         start(read_datagrams());
     }
     return {};
@@ -131,13 +137,7 @@ asio::awaitable<void> Peer::read_datagrams() {
 asio::awaitable<std::string> Peer::send(std::string bytes, int port, Clock::time_point deadline) {
     if (kind_ == PeerKind::udp_client || kind_ == PeerKind::udp_server) {
         boost::system::error_code ec;
-        if (!datagram_socket_.is_open()) {
-            datagram_socket_.open(udp::v4(), ec);
-            if (!ec) datagram_socket_.bind(udp::endpoint(loopback, 0), ec);
-            if (ec) co_return fmt::format("{} could not open a UDP socket: {}", name_, ec.message());
-            local_port_ = datagram_socket_.local_endpoint(ec).port();
-            start(read_datagrams());
-        }
+        if (!datagram_socket_.is_open()) co_return fmt::format("{} has no open UDP socket", name_);
         udp::endpoint to = kind_ == PeerKind::udp_client || !last_sender_
                                ? udp::endpoint(loopback, static_cast<unsigned short>(port))
                                : *last_sender_;

@@ -34,9 +34,9 @@ public:
     const std::string& name() const { return name_; }
     scenario::PeerKind kind() const { return kind_; }
 
-    // Server kinds: bind (and listen) on the port before the program starts.
-    // Returns an error message, empty on success.
-    std::string open_server(int port);
+    // Before the program starts: server kinds bind (and listen) on the port;
+    // a udp-client binds its own socket. Returns an error message, empty on success.
+    std::string open(int port);
 
     // tcp-client: connects to the program. Empty on success, else why not.
     boost::asio::awaitable<std::string> connect(int port, Clock::time_point deadline);

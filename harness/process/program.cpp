@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <linux/capability.h>
@@ -247,5 +248,36 @@ double Program::cpu_seconds() const {
     }
     return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
+
+namespace {
+
+// The state letter of /proc/.../stat ('R' running, 'S' sleeping, ...).
+char task_state(const std::filesystem::path& stat_path) {
+    std::ifstream stat(stat_path);
+    std::string line;
+    std::getline(stat, line);
+    auto after_name = line.rfind(')');
+    return after_name != std::string::npos && after_name + 2 < line.size() ? line[after_name + 2] : '?';
+}
+
+bool process_settled(pid_t pid, int depth) {
+    std::error_code ec;
+    std::filesystem::directory_iterator tasks(fmt::format("/proc/{}/task", pid), ec);
+    if (ec) return true;  // gone
+    for (const auto& task : tasks) {
+        if (task_state(task.path() / "stat") == 'R') return false;
+        if (depth > 0) {
+            std::ifstream children(task.path() / "children");
+            pid_t child = 0;
+            while (children >> child)
+                if (!process_settled(child, depth - 1)) return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+bool Program::settled() const { return reaped_ || process_settled(pid_, 1); }
 
 }  // namespace sockgrade::process

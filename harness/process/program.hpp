@@ -72,6 +72,10 @@ public:
     // CPU seconds used so far by the program (all its threads), from /proc.
     double cpu_seconds() const;
 
+    // True when no thread of the program (nor of its direct children) is
+    // running: it has handled everything it was sent and waits.
+    bool settled() const;
+
     std::chrono::steady_clock::time_point started() const { return started_; }
 
 private:

@@ -11,4 +11,8 @@ enum class SocketKind { tcp_listening, udp_bound };
 
 std::set<int> open_ports(SocketKind kind);
 
+// Connections that reached a listening TCP port but that the program has not
+// accept()ed yet (the listen queue, which /proc reports as rx_queue).
+int pending_connections(int port);
+
 }  // namespace sockgrade::runner

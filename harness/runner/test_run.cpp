@@ -136,14 +136,13 @@ private:
         for (const auto& declaration : test_.peers) {
             auto peer = std::make_unique<peers::Peer>(io_.get_executor(), declaration, changes_, transcript_,
                                                       scenario_.limits.peer_bytes);
-            if (declaration.kind == scenario::PeerKind::tcp_server ||
-                declaration.kind == scenario::PeerKind::udp_server) {
-                auto error = peer->open_server(declaration.port.value_or(port_));
-                if (!error.empty()) {
-                    grader_error_ = error;
-                    co_return failure(error, error);
-                }
+            auto error = peer->open(declaration.port.value_or(port_));
+            if (!error.empty()) {
+                grader_error_ = error;
+                co_return failure(error, error);
             }
+            if (declaration.kind == scenario::PeerKind::udp_client)
+                vars_[declaration.name + ".port"] = std::to_string(peer->local_port());
             peers_[declaration.name] = std::move(peer);
         }
 
@@ -319,7 +318,19 @@ private:
             if (!error.empty()) co_return failure(error, error);
             vars_[name + ".port"] = std::to_string(peer(name).local_port());
         }
+        co_await settle();
         co_return Outcome{};
+    }
+
+    // A finished TCP handshake does not mean the program has accept()ed the
+    // connection and added it to its clients. Before the next step, wait (a
+    // little, never failing) until the listen queue is empty and every thread
+    // of the program sleeps, so a correct program is never raced.
+    asio::awaitable<void> settle() {
+        auto bound = std::min(test_deadline_, Clock::now() + scaled(std::chrono::seconds(1), options_.timeout_scale));
+        co_await util::poll_until(
+            changes_, [&] { return exit_.has_value() || (pending_connections(port_) == 0 && program_->settled()); },
+            bound, std::chrono::milliseconds(2));
     }
 
     asio::awaitable<Outcome> do_send(const Step& step, int copies) {
