@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
     auto* selftest_cmd = app.add_subcommand("selftest", "scenarios vs reference programs (must pass) and mutants (must fail)");
     add_selftest_options(*selftest_cmd, selftest);
 
+    CheckArgs check;
+    auto* check_cmd = app.add_subcommand("check", "grade the program in a folder, as its .sockgrade.yaml says (student self-check)");
+    add_check_options(*check_cmd, check);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -46,6 +50,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) return run_command(run);
     if (*validate_cmd) return validate_command(validate_files);
     if (*selftest_cmd) return selftest_command(selftest);
+    if (*check_cmd) return check_command(check);
     return ExitStatus::error;
 }
 

@@ -40,6 +40,14 @@ struct SelftestArgs {
 void add_selftest_options(CLI::App& command, SelftestArgs& args);
 int selftest_command(const SelftestArgs& args);
 
+struct CheckArgs {
+    std::string dir = ".";
+    std::string lang;
+    bool teacher = false;  // show hidden tests' detail
+};
+void add_check_options(CLI::App& command, CheckArgs& args);
+int check_command(const CheckArgs& args);
+
 // Where shipped scenarios are looked for, by short name.
 std::vector<std::string> scenario_search_dirs();
 // Loads a scenario by path or short name; prints errors and returns nullopt on failure.

@@ -1,0 +1,55 @@
+// `sockgrade check [DIR]`: a student grades their own folder before handing in.
+#include <iostream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "batch/submission.hpp"
+#include "cli/cli.hpp"
+#include "cli/commands.hpp"
+#include "report/report.hpp"
+#include "runner/runner.hpp"
+
+namespace sockgrade::cli {
+
+void add_check_options(CLI::App& command, CheckArgs& args) {
+    command.add_option("dir", args.dir, "the folder with the program and its .sockgrade.yaml (default: here)");
+    command.add_option("--lang", args.lang, "feedback language: en or pt (default: from LANG)")
+        ->check(CLI::IsMember({"en", "pt"}));
+    command.add_flag("--teacher", args.teacher, "show the detail of hidden tests too");
+}
+
+int check_command(const CheckArgs& args) {
+    std::string error;
+    auto config = batch::load_submission_config(args.dir, error);
+    if (!config) {
+        std::cerr << "sockgrade: " << error << "\n";
+        return ExitStatus::error;
+    }
+    auto scenario = load_scenario(config->lab);
+    if (!scenario) return ExitStatus::error;
+    if (!config->build.empty()) {
+        std::cerr << "sockgrade: 'build' in .sockgrade.yaml is not supported by `check` yet; build first, then check\n";
+        return ExitStatus::error;
+    }
+
+    runner::RunOptions options;
+    options.command = batch::shell_command(config->run);
+    options.cwd = config->dir;
+    options.port = config->port;
+    report::Options view;
+    view.lang = args.lang.empty() ? report::lang_from_env() : args.lang;
+    view.student_view = !args.teacher;
+    view.colour = report::colour_wanted(STDOUT_FILENO);
+
+    auto result = runner::run_scenario(*scenario, options);
+    result.command = fmt::format("{} (in {})", config->run, config->dir);
+    std::cout << report::render(result, report::Format::text, view);
+    if (!result.errors.empty()) {
+        for (const auto& e : result.errors) std::cerr << "sockgrade: grader error: " << e << "\n";
+        return ExitStatus::error;
+    }
+    return result.passed() ? ExitStatus::passed : ExitStatus::failed;
+}
+
+}  // namespace sockgrade::cli

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs the dependencies (if missing) and builds everything into build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSOCKGRADE_WERROR=ON >/dev/null
+cmake --build build
