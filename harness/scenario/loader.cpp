@@ -10,6 +10,7 @@
 
 #include "scenario/scenario_reader.hpp"
 #include "scenario/utf8_check.hpp"
+#include "scenario/yaml_documents.hpp"
 #include "scenario/yaml_reader.hpp"
 
 namespace sockgrade::scenario {
@@ -52,21 +53,21 @@ std::optional<Error> encoding_error(const std::string& bytes, const std::string&
 LoadResult load_string(const std::string& yaml, const std::string& file_name) {
     if (auto error = encoding_error(yaml, file_name)) return LoadResult{std::nullopt, {*error}};
     try {
-        std::vector<YAML::Node> documents;
+        detail::ParsedYaml parsed;
         try {
-            documents = YAML::LoadAll(yaml);
+            parsed = detail::parse_yaml(yaml);
         } catch (const YAML::ParserException& error) {
             return failure(file_name, "not valid YAML: " + error.msg, error.mark.line + 1, error.mark.column + 1);
         }
-        if (documents.empty() || (documents.size() == 1 && documents[0].IsNull())) {
+        if (!parsed.has_document) {
             return failure(file_name, "the file is empty; a scenario starts with scenario: NAME");
         }
         detail::Diagnostics diagnostics(file_name);
-        for (std::size_t i = 1; i < documents.size(); ++i) {
-            diagnostics.error(detail::mark_of(documents[i]),
+        if (const auto& second = parsed.second_document) {
+            diagnostics.error(Mark{second->line + 1, second->column + 1},
                               "a scenario file holds one YAML document; another one starts here");
         }
-        auto scenario = detail::read_scenario(documents[0], file_name, diagnostics);
+        auto scenario = detail::read_scenario(parsed.root, file_name, diagnostics);
         LoadResult result;
         result.errors = diagnostics.sorted();
         if (result.errors.empty()) result.scenario = std::move(scenario);
