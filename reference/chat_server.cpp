@@ -197,6 +197,11 @@ std::string read_lines(Room& room, Client& client) {
     }
 #else
     if (received == 0) {  // FIN: the client closed; forward a last unended line
+#ifdef MUTANT_REORDERS
+      for (; !batch.empty(); batch.pop()) {
+        room.broadcast(client, batch.top());
+      }
+#endif
       if (std::string rest = lines.take_rest(); !rest.empty()) {
         room.broadcast(client, rest);
       }

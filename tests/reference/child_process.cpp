@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -37,6 +38,14 @@ void make_pipe(lab::UniqueFd& read_end, lab::UniqueFd& write_end) {
 }  // namespace
 
 std::string program_path(std::string_view name) {
+  // SOCKGRADE_REFERENCE_OVERRIDE=<lab>=<path> runs these tests against another
+  // build of one lab, e.g. a mutant, to see which tests catch it.
+  if (const char* override_spec = std::getenv("SOCKGRADE_REFERENCE_OVERRIDE")) {
+    std::string_view spec(override_spec);
+    if (auto equals = spec.find('='); equals != spec.npos && spec.substr(0, equals) == name) {
+      return std::string(spec.substr(equals + 1));
+    }
+  }
   return std::string(SOCKGRADE_REFERENCE_DIR) + "/" + std::string(name);
 }
 
