@@ -46,7 +46,7 @@ using lab::UniqueFd;
 constexpr std::size_t max_line_bytes = lab::LineBuffer::default_max_line;  // 256 KiB
 constexpr std::size_t max_outbox_bytes = 1024 * 1024;  // a client this far behind is dropped
 
-void log(const std::string& text) {
+void log_event(const std::string& text) {
   // One write per line, so lines logged by different threads never mix.
   std::cerr << ("chat-server: " + text + "\n") << std::flush;
 }
@@ -119,7 +119,7 @@ class Room {
         continue;
       }
       if (client.outbox.try_push(line) == lab::PushResult::full) {
-        log(client.name + " dropped: it stopped reading (over 1 MiB waiting for it)");
+        log_event(client.name + " dropped: it stopped reading (over 1 MiB waiting for it)");
         client.hang_up();
         it = clients_.erase(it);
       } else {
@@ -172,13 +172,16 @@ std::string read_lines(Room& room, Client& client) {
   // Bug: batches lines until the sender pauses for 100 ms, but keeps the batch
   // in a std::stack, so a burst comes out last line first.
   std::stack<std::string> batch;
+  auto flush_batch = [&] {
+    for (; !batch.empty(); batch.pop()) {
+      room.broadcast(client, batch.top());
+    }
+  };
 #endif
   for (;;) {
 #ifdef MUTANT_REORDERS
     if (!batch.empty() && !readable_within(client.socket.get(), 100ms)) {
-      for (; !batch.empty(); batch.pop()) {
-        room.broadcast(client, batch.top());
-      }
+      flush_batch();
     }
 #endif
     const ssize_t received = ::recv(client.socket.get(), buffer, sizeof buffer, 0);
@@ -198,9 +201,7 @@ std::string read_lines(Room& room, Client& client) {
 #else
     if (received == 0) {  // FIN: the client closed; forward a last unended line
 #ifdef MUTANT_REORDERS
-      for (; !batch.empty(); batch.pop()) {
-        room.broadcast(client, batch.top());
-      }
+      flush_batch();
 #endif
       if (std::string rest = lines.take_rest(); !rest.empty()) {
         room.broadcast(client, rest);
@@ -278,7 +279,7 @@ void read_in_turn(std::stop_token stop, Room& room) {
 
 void run_session(Room& room, const std::shared_ptr<Client>& client) {
   if (room.join(client)) {
-    log(client->name + " joined");
+    log_event(client->name + " joined");
     std::string how = "left";
     {
       std::jthread writer([&] { write_lines(*client); });
@@ -296,7 +297,7 @@ void run_session(Room& room, const std::shared_ptr<Client>& client) {
       room.leave(*client);
       client->hang_up();
     }  // joins the writer
-    log(client->name + " " + how);
+    log_event(client->name + " " + how);
   }
   client->finished = true;
 }
@@ -368,7 +369,7 @@ int main(int argc, char** argv) {
     ::sigaction(SIGTERM, &action, nullptr);
 
     UniqueFd listener = listen_on(port);
-    log("listening on port " + std::to_string(port));
+    log_event("listening on port " + std::to_string(port));
 
     Room room;
     std::list<Session> sessions;
@@ -387,7 +388,7 @@ int main(int argc, char** argv) {
         if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN) {
           continue;
         }
-        log("accept: " + std::string(std::strerror(errno)));
+        log_event("accept: " + std::string(std::strerror(errno)));
         std::this_thread::sleep_for(100ms);  // e.g. out of file descriptors: don't spin on it
         continue;
       }
@@ -407,7 +408,7 @@ int main(int argc, char** argv) {
 #endif
     }
 
-    log("stopping");
+    log_event("stopping");
     listener.reset();
     room.close();
     for (Session& session : sessions) {
