@@ -26,6 +26,7 @@
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -138,20 +139,26 @@ Outcome run(const std::vector<std::string>& argv, const Spawn& spawn) {
         else if (n == 0 || errno != EINTR) break;
     }
     ::close(pipe_fds[0]);
-    // The output closed: the command is ending; a lingering one has its group killed.
+    // The output closed: the command is ending. Wait for its exit on a pidfd
+    // until the deadline; a lingering one has its group killed.
     int status = 0;
-    for (;;) {
-        const pid_t done = ::waitpid(pid, &status, WNOHANG);
-        if (done == pid) break;
-        if (done < 0 && errno != EINTR) break;
-        if (std::chrono::steady_clock::now() >= deadline) {
-            outcome.timed_out = true;
-            ::kill(-pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            break;
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (pidfd >= 0) {
+        for (;;) {
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+            if (left <= 0) break;
+            pollfd exited{pidfd, POLLIN, 0};
+            const int ready = ::poll(&exited, 1, static_cast<int>(left));
+            if (ready > 0 || (ready < 0 && errno != EINTR)) break;
         }
-        pollfd none{-1, 0, 0};
-        ::poll(&none, 0, 20);  // a bounded wait for the exit, not a synchronisation
+        ::close(pidfd);
+    }
+    if (::waitpid(pid, &status, WNOHANG) != pid) {
+        if (pidfd >= 0) outcome.timed_out = true;  // without a pidfd: the closed output means it is ending
+        ::kill(-pid, SIGKILL);
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
     }
     ::kill(-pid, SIGKILL);  // nothing the command started outlives it
     outcome.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
