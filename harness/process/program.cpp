@@ -98,6 +98,15 @@ struct ChildSetup {
         if (limits.file_bytes > 0) set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(limits.file_bytes));
         set_limit(RLIMIT_CORE, 0);
 
+        // Join the test's control groups while still allowed to; a failure leaves the rlimits as the cap.
+        for (const auto& procs : spec.join_cgroups) {
+            int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
+            if (fd < 0) continue;
+            char pid[32];
+            int length = std::snprintf(pid, sizeof pid, "%d", static_cast<int>(::getpid()));
+            [[maybe_unused]] auto ignored = ::write(fd, pid, static_cast<std::size_t>(length));
+            ::close(fd);
+        }
         if (spec.run_as) drop_privileges(spec.run_as->first, spec.run_as->second);
         ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 

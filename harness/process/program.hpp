@@ -32,6 +32,7 @@ struct LaunchSpec {
     std::map<std::string, std::string> env;  // the whole environment: nothing is inherited
     Limits limits;
     std::optional<std::pair<uid_t, gid_t>> run_as;  // drop to this user before exec
+    std::vector<std::string> join_cgroups;  // cgroup.procs files the program joins before exec
 };
 
 // How a program ended, in words a student understands.

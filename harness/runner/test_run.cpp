@@ -15,6 +15,7 @@
 #include "process/program.hpp"
 #include "runner/ports.hpp"
 #include "runner/runner.hpp"
+#include "sandbox/cgroup.hpp"
 #include "sandbox/sandbox.hpp"
 #include "util/deadline.hpp"
 #include "util/text.hpp"
@@ -127,6 +128,7 @@ private:
             }
         }
         if (!outcome_.ok) add_exit_context();
+        note_limits();
         co_await tear_down();
     }
 
@@ -174,6 +176,8 @@ private:
         spec.limits.processes = limits.processes;
         spec.limits.open_files = limits.open_files;
         if (credentials) spec.run_as = std::make_pair(credentials->uid, credentials->gid);
+        cgroup_ = sandbox::Cgroup::create(limits.processes, limits.memory_bytes);
+        if (cgroup_) spec.join_cgroups = cgroup_->procs_files();
 
         std::string error;
         program_ = process::Program::launch(io_.get_executor(), spec, error);
@@ -252,8 +256,31 @@ private:
 
     void cleanup() {
         sandbox::end_all_processes();
+        cgroup_.reset();
         std::error_code ignored;
         if (!home_.empty()) std::filesystem::remove_all(home_, ignored);
+    }
+
+    // Limits the program ran into are said whatever the outcome: they explain a lot.
+    void note_limits() {
+        if (!cgroup_) return;
+        const auto& limits = scenario_.limits;
+        if (cgroup_->process_limit_hit())
+            note(fmt::format("the program tried to run more than {} processes and threads at once; more were refused",
+                             limits.processes),
+                 fmt::format("o programa tentou rodar mais de {} processos e threads ao mesmo tempo; os excedentes foram recusados",
+                             limits.processes));
+        if (cgroup_->memory_limit_hit())
+            note(fmt::format("the program reached its memory limit of {} MiB", limits.memory_bytes >> 20),
+                 fmt::format("o programa atingiu o limite de memória de {} MiB", limits.memory_bytes >> 20));
+    }
+
+    void note(std::string en, std::string pt) {
+        transcript_.event("grader", en);
+        if (!outcome_.ok) {
+            outcome_.message.en += " (" + en + ")";
+            outcome_.message.pt += " (" + pt + ")";
+        }
     }
 
     // When a test fails, how the program ended (if it did) and the end of its stderr help most.
@@ -578,6 +605,7 @@ private:
     peers::Inbox stdout_;
     peers::Inbox stderr_;
     std::filesystem::path home_;
+    std::unique_ptr<sandbox::Cgroup> cgroup_;
     Outcome outcome_;
     const Step* failed_step_ = nullptr;
     std::string grader_error_;

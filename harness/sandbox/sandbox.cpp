@@ -1,4 +1,5 @@
 #include "sandbox/sandbox.hpp"
+#include "sandbox/cgroup.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -213,6 +214,7 @@ WorkerOutcome run_in_worker(const std::function<std::string(const Isolation&)>& 
     int status = 0;
     while (::waitpid(worker, &status, 0) < 0 && errno == EINTR) {
     }
+    Cgroup::remove_leftovers();
     if (timed_out)
         return {std::nullopt, fmt::format("the test worker did not finish within {} ms and was stopped",
                                           options.timeout.count())};

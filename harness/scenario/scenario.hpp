@@ -102,8 +102,8 @@ struct Limits {
     std::int64_t output_bytes = 1 << 20;       // program stdout/stderr kept
     std::int64_t peer_bytes = 1 << 20;         // bytes a peer keeps of what it receives
     double cpu_seconds = 10;                   // CPU time of the program
-    std::int64_t memory_bytes = std::int64_t(1) << 30;  // address space
-    int processes = 64;                        // processes/threads of the sandbox user
+    std::int64_t memory_bytes = std::int64_t(1) << 30;  // data size (RLIMIT_DATA) and the memory cgroup
+    int processes = 128;                       // processes + threads (pids cgroup; RLIMIT_NPROC)
     int open_files = 256;
 };
 
