@@ -1,0 +1,90 @@
+// Failures as the CLI reports them: a student's failure is exit 1 with a
+// message that says what happened; a usage or scenario mistake is exit 2.
+#include <regex>
+
+#include <gmock/gmock.h>
+
+#include "support.hpp"
+
+namespace e2e {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(Errors, ACommandThatDoesNotExistIsAFailedCheckNotAGraderError) {
+    const std::string missing = "sockgrade-e2e-no-such-command-" + random_token();
+    auto run = run_sockgrade({"run", "tcp-server", "--only", "listens-on-port", "--format", "json", "--", missing});
+    ASSERT_FALSE(run.timed_out) << run.describe();
+    EXPECT_EQ(run.exit_code, 1) << run.describe();
+    auto test = test_named(parse_json(run), "listens-on-port");
+    EXPECT_EQ(test.value("passed", true), false);
+    EXPECT_THAT(test.value("message", ""), HasSubstr("command not found")) << run.describe();
+    EXPECT_THAT(test.value("message", ""), HasSubstr(missing));
+    EXPECT_THAT(run.err, Not(HasSubstr("grader error"))) << run.describe();
+}
+
+TEST(Errors, AnUnknownScenarioNameIsExit2WithAClearMessage) {
+    auto run = run_sockgrade({"run", "no-such-lab-e2e", "--", "python3", fixture("hardcoded_5000.py")});
+    ASSERT_FALSE(run.timed_out) << run.describe();
+    EXPECT_EQ(run.exit_code, 2) << run.describe();
+    EXPECT_THAT(run.err, HasSubstr("no scenario 'no-such-lab-e2e'")) << run.describe();
+    EXPECT_EQ(run.out, "") << run.describe();
+}
+
+TEST(Errors, OnlyWithAnUnknownTestIsExit2AndListsTheTests) {
+    auto run = run_sockgrade({"run", "tcp-server", "--only", "no-such-test", "--", "python3", fixture("hardcoded_5000.py")});
+    ASSERT_FALSE(run.timed_out) << run.describe();
+    EXPECT_EQ(run.exit_code, 2) << run.describe();
+    EXPECT_THAT(run.err, HasSubstr("no-such-test")) << run.describe();
+    for (const char* name : {"listens-on-port", "prints-message", "prints-client-address", "prints-accents",
+                             "closes-connection"})
+        EXPECT_THAT(run.err, HasSubstr(name)) << run.describe();
+    EXPECT_EQ(run.out, "") << run.describe();
+}
+
+TEST(Errors, ABrokenScenarioFileIsExit2WithFileLineColumn) {
+    // broken.yaml misspells "steps" as "stepz" on line 9, column 5.
+    auto run = run_sockgrade({"run", fixture("broken.yaml"), "--", "python3", fixture("hardcoded_5000.py")});
+    ASSERT_FALSE(run.timed_out) << run.describe();
+    EXPECT_EQ(run.exit_code, 2) << run.describe();
+    EXPECT_TRUE(std::regex_search(run.err, std::regex(R"(broken\.yaml:9:5: )"))) << run.describe();
+    EXPECT_THAT(run.err, HasSubstr("stepz")) << run.describe();
+    EXPECT_EQ(run.out, "") << run.describe();
+}
+
+TEST(Errors, AProgramKilledBySigsegvIsNamedInTheMessage) {
+    auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--format", "json", "--", "python3",
+                              fixture("segfault_on_connect.py")});
+    ASSERT_FALSE(run.timed_out) << run.describe();
+    EXPECT_EQ(run.exit_code, 1) << run.describe();
+    auto test = test_named(parse_json(run), "prints-message");
+    EXPECT_EQ(test.value("passed", true), false);
+    EXPECT_THAT(test.value("message", ""), HasSubstr("signal 11 (SIGSEGV)")) << run.describe();
+}
+
+TEST(Errors, AServerThatHangsBeforeListeningFailsWithinTheReadyLimit) {
+    // tcp-server.yaml: ready 5s, test 15s. The fixture never binds and ignores SIGTERM.
+    auto run = run_sockgrade({"run", "tcp-server", "--only", "listens-on-port", "--format", "json", "--", "python3",
+                              fixture("hang_before_listen.py")});
+    ASSERT_FALSE(run.timed_out) << run.describe();
+    EXPECT_EQ(run.exit_code, 1) << run.describe();
+    auto test = test_named(parse_json(run), "listens-on-port");
+    EXPECT_EQ(test.value("passed", true), false);
+    EXPECT_THAT(test.value("message", ""), HasSubstr("not listening on TCP port 5000")) << run.describe();
+    EXPECT_GE(run.seconds, 5.0) << "gave up before the ready limit\n" << run.describe();
+    EXPECT_LT(run.seconds, 5.0 + 6.0) << "took far longer than the ready limit\n" << run.describe();
+}
+
+TEST(Errors, AServerOnTheWrongPortIsToldWhichPortItUses) {
+    auto run = run_sockgrade({"run", "tcp-server", "--only", "listens-on-port", "--format", "json", "--", "python3",
+                              fixture("wrong_port_5001.py")});
+    ASSERT_FALSE(run.timed_out) << run.describe();
+    EXPECT_EQ(run.exit_code, 1) << run.describe();
+    auto message = test_named(parse_json(run), "listens-on-port").value("message", "");
+    EXPECT_THAT(message, HasSubstr("5001")) << run.describe();
+    EXPECT_THAT(message, HasSubstr("port 5000")) << run.describe();
+}
+
+}  // namespace
+}  // namespace e2e
