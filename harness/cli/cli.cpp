@@ -40,6 +40,14 @@ int main(int argc, char** argv) {
     auto* check_cmd = app.add_subcommand("check", "grade the program in a folder, as its .sockgrade.yaml says (student self-check)");
     add_check_options(*check_cmd, check);
 
+    GradeArgs grade;
+    auto* grade_cmd = app.add_subcommand("grade", "grade every submission folder in DIR (teacher mode): gradebook.csv, report.html, feedback/");
+    add_grade_options(*grade_cmd, grade);
+
+    MergeArgs merge;
+    auto* merge_cmd = app.add_subcommand("merge", "join the outputs of `grade --shard K/N` runs into one gradebook and report");
+    add_merge_options(*merge_cmd, merge);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -51,6 +59,8 @@ int main(int argc, char** argv) {
     if (*validate_cmd) return validate_command(validate_files);
     if (*selftest_cmd) return selftest_command(selftest);
     if (*check_cmd) return check_command(check);
+    if (*grade_cmd) return grade_command(grade);
+    if (*merge_cmd) return merge_command(merge);
     return ExitStatus::error;
 }
 

@@ -48,6 +48,35 @@ struct CheckArgs {
 void add_check_options(CLI::App& command, CheckArgs& args);
 int check_command(const CheckArgs& args);
 
+struct GradeArgs {
+    std::string scenario;
+    std::string dir;
+    int jobs = 0;  // 0: the number of CPUs
+    std::string out = "sockgrade-out";
+    std::string shard;
+    bool force = false;
+    std::string run;
+    std::string build;
+    std::string lang;
+    std::optional<int> port;
+    int repeat = 1;
+    double timeout_scale = 1.0;
+    int build_timeout = 60;
+    bool teacher_feedback = false;
+    std::string user;
+};
+void add_grade_options(CLI::App& command, GradeArgs& args);
+int grade_command(const GradeArgs& args);
+
+struct MergeArgs {
+    std::vector<std::string> outputs;
+    std::string out = "sockgrade-out";
+    std::string lang;
+    bool teacher_feedback = false;
+};
+void add_merge_options(CLI::App& command, MergeArgs& args);
+int merge_command(const MergeArgs& args);
+
 // Where shipped scenarios are looked for, by short name.
 std::vector<std::string> scenario_search_dirs();
 // Loads a scenario by path or short name; prints errors and returns nullopt on failure.

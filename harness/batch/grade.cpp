@@ -1,0 +1,611 @@
+#include "batch/grade.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <poll.h>
+#include <regex>
+#include <set>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+
+#include "batch/files.hpp"
+#include "batch/similarity.hpp"
+#include "batch/subprocess.hpp"
+#include "batch/submission.hpp"
+#include "runner/runner.hpp"
+#include "sandbox/sandbox.hpp"
+
+namespace sockgrade::batch {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// --- toolchain --------------------------------------------------------------
+
+namespace {
+
+const char* compile_check = "import sys; compile(open(sys.argv[1], 'rb').read(), sys.argv[1], 'exec')";
+
+CommandSpec helper(const std::vector<std::string>& argv, const std::string& cwd, std::chrono::milliseconds timeout) {
+    CommandSpec spec;
+    spec.argv = argv;
+    spec.cwd = cwd;
+    spec.env = helper_environment(cwd.empty() ? std::string("/tmp") : cwd);
+    spec.timeout = timeout;
+    spec.run_as = sandbox::program_credentials();
+    return spec;
+}
+
+}  // namespace
+
+std::optional<Python2> find_python2() {
+    // Asked once per process (the parent asks before it forks the child graders).
+    static std::optional<std::optional<Python2>> cached;
+    if (cached) return *cached;
+    cached.emplace();
+    std::vector<Python2> candidates = {{"python2", {{"PYENV_VERSION", "2.7.18"}}}, {"python2", {}}, {"python2.7", {}}};
+    for (const auto& candidate : candidates) {
+        auto spec = helper({candidate.command, "-c", "import sys; sys.exit(0 if sys.version_info[0] == 2 else 1)"}, "/tmp",
+                           std::chrono::seconds(20));
+        for (const auto& [k, v] : candidate.env) spec.env[k] = v;
+        if (run_command(spec).ok()) {
+            *cached = candidate;
+            break;
+        }
+    }
+    return *cached;
+}
+
+std::string grading_key(const scenario::Scenario& scenario, const GradeOptions& options) {
+    Sha256 hash;
+    hash.update("sockgrade " SOCKGRADE_VERSION "\n");
+    hash.update(read_file(options.scenario_file).value_or(scenario.name));
+    hash.update(fmt::format("\nrun={}\nbuild={}\nport={}\nrepeat={}\nscale={}\nbuild_timeout={}\n", options.run,
+                            options.build, options.port ? std::to_string(*options.port) : std::string("-"),
+                            options.repeat, options.timeout_scale, options.build_timeout.count()));
+    return hash.hex();
+}
+
+// --- one submission ---------------------------------------------------------
+
+namespace {
+
+// Python 2 that happens to compile as Python 3 (the slides' client does):
+// it calls what only Python 2 has.
+bool uses_python2_builtins(const std::string& source) {
+    static const std::regex python2_only(R"(\b(raw_input|xrange|unicode|execfile)\s*\(|\.has_key\s*\()");
+    return std::regex_search(source, python2_only);
+}
+
+PythonVerdict probe_python(const std::string& file, const std::optional<Python2>& python2) {
+    auto folder = fs::path(file).parent_path().string();
+    auto name = fs::path(file).filename().string();
+    auto check = [&](const std::string& command, const std::map<std::string, std::string>& env) {
+        auto spec = helper({command, "-c", compile_check, name}, folder, std::chrono::seconds(30));
+        for (const auto& [k, v] : env) spec.env[k] = v;
+        return run_command(spec);
+    };
+    auto python3 = check("python3", {});
+    if (!python3.started) return {3, ""};  // no python3 to ask: the run will say what is wrong
+    if (python3.ok()) {
+        if (python2 && uses_python2_builtins(read_file(file).value_or("")) && check(python2->command, python2->env).ok())
+            return {2, ""};
+        return {3, ""};
+    }
+    if (python2 && check(python2->command, python2->env).ok()) return {2, ""};
+    return {0, python3.output};
+}
+
+CommandOutcome build_in_sandbox(const std::string& line, const std::string& cwd, const std::map<std::string, std::string>& env,
+                                std::chrono::seconds timeout) {
+    CommandSpec spec = helper(shell_command(line), cwd, timeout);
+    for (const auto& [k, v] : env) spec.env[k] = v;
+    sandbox::WorkerOptions worker;
+    worker.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(timeout) + std::chrono::seconds(15);
+    auto outcome = sandbox::run_in_worker(
+        [&](const sandbox::Isolation&) { return outcome_to_json(run_command(spec)); }, worker);
+    if (!outcome.payload) {
+        CommandOutcome failed;
+        failed.error = outcome.error;
+        return failed;
+    }
+    return outcome_from_json(*outcome.payload);
+}
+
+Lab lab_of(const scenario::Scenario& scenario) {
+    Lab lab;
+    lab.name = scenario.name;
+    lab.server = scenario.program.role == scenario::Role::server;
+    lab.protocol = scenario.program.protocol == scenario::Protocol::udp ? "udp" : "tcp";
+    return lab;
+}
+
+std::string normalised_sources(const std::string& dir, const std::vector<std::string>& files) {
+    std::string text;
+    for (const auto& file : files) {
+        auto source = read_file((fs::path(dir) / file).string());
+        if (!source) continue;
+        text += normalise_source(*source, fs::path(file).extension().string());
+        if (text.size() > (256 << 10)) break;
+    }
+    return text;
+}
+
+}  // namespace
+
+Record grade_submission(const Student& student, const scenario::Scenario& scenario, const GradeOptions& options,
+                        const std::string& scratch_root, const std::string& hash, const std::string& key) {
+    auto started = Clock::now();
+    Record record;
+    record.student = student.name;
+    record.slug = student_slug(student.name);
+    record.hash = hash;
+    record.key = key;
+    record.notes = student.notes;
+    auto finish = [&](Record& r) -> Record {
+        r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        return r;
+    };
+    auto not_graded = [&](const std::string& status, const std::string& problem) {
+        record.status = status;
+        record.problem = problem;
+        record.result = zero_result(scenario, status_sentence(status));
+        return finish(record);
+    };
+
+    // A scratch copy that the program's user owns: programs write logs, __pycache__...
+    auto scratch = (fs::path(scratch_root) / record.slug).string();
+    remove_tree(scratch);
+    auto copied = copy_tree(student.dir, scratch, std::uint64_t(200) << 20);
+    for (const auto& skipped : copied.skipped) record.notes.push_back("not copied: " + to_utf8(skipped));
+    if (copied.too_big) return not_graded("no-program", "the submission is larger than 200 MiB; it was not graded");
+    ::chmod(scratch.c_str(), 0700);
+    auto credentials = sandbox::program_credentials();
+    if (credentials) chown_tree(scratch, credentials->uid, credentials->gid);
+
+    DetectOptions detect_options;
+    detect_options.run = options.run;
+    detect_options.build = options.build;
+    std::optional<Python2> python2;
+    if (const char* command = std::getenv("SOCKGRADE_PYTHON2_COMMAND"); command && *command) {
+        python2 = Python2{command, {}};
+    } else if (!std::getenv("SOCKGRADE_NO_PYTHON2")) {
+        python2 = find_python2();
+    }
+    if (python2) {
+        detect_options.python2_command = python2->command;
+        detect_options.python2_env = python2->env;
+    }
+    detect_options.python = [&](const std::string& file) { return probe_python(file, python2); };
+    auto lab = lab_of(scenario);
+    auto plan = detect(scratch, lab, detect_options);
+    for (const auto& note : plan.notes) record.notes.push_back(note);
+    record.how = plan.how;
+    record.source = normalised_sources(student.dir, plan.sources);
+    if (plan.status != PlanStatus::ok) {
+        record.build_log = plan.detail;
+        if (plan.status == PlanStatus::build_failed && plan.how == "python3" && !python2)
+            record.build_log += "\n(no Python 2 here to try it with)";
+        return not_graded(status_word(plan.status), plan.problem);
+    }
+
+    auto workdir = (fs::path(scratch) / plan.workdir).lexically_normal().string();
+    auto before = list_files(workdir);
+    if (!plan.build.empty()) {
+        auto built = build_in_sandbox(plan.build, workdir, plan.env, options.build_timeout);
+        if (!built.ok()) {
+            record.build_log = built.output;
+            if (built.dropped) record.build_log += fmt::format("\n[... {} more bytes]", built.dropped);
+            record.program = plan.run;
+            auto problem = built.timed_out
+                               ? fmt::format("the build (`{}`) did not finish within {} s", plan.build,
+                                             options.build_timeout.count())
+                               : fmt::format("the build (`{}`) failed: it {}", plan.build, built.describe());
+            if (!built.started) {
+                record.status = "error";
+                record.problem = "the build could not be started: " + built.error;
+                record.result = zero_result(scenario, status_sentence("error"));
+                return finish(record);
+            }
+            return not_graded("build-failed", problem);
+        }
+    }
+    if (plan.run_built_executable()) {
+        auto executable = pick_built_executable(workdir, before, lab);
+        if (!executable) return not_graded("no-program", "make ran, but it built no program to run");
+        plan.run = "./" + shell_quote(*executable);
+        record.notes.push_back(fmt::format("make built {}", to_utf8(*executable)));
+    }
+    record.program = plan.run;
+
+    runner::RunOptions run;
+    run.command = shell_command(plan.run);
+    run.cwd = workdir;
+    run.port = options.port ? options.port : plan.port;
+    run.env = plan.env;
+    run.timeout_scale = options.timeout_scale;
+    run.repeat = options.repeat;
+    record.result = runner::run_scenario(scenario, run);
+    record.result.command = plan.run;
+    if (!record.result.errors.empty()) {
+        record.status = "error";
+        record.problem = "the grader failed: " + record.result.errors.front();
+    }
+    remove_tree(scratch);
+    return finish(record);
+}
+
+// --- the class --------------------------------------------------------------
+
+std::vector<Record> read_records(const std::string& out_dir) {
+    std::vector<Record> records;
+    std::error_code ec;
+    for (fs::directory_iterator it(fs::path(out_dir) / "results", ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() != ".json") continue;
+        auto text = read_file(it->path().string());
+        if (!text) continue;
+        if (auto record = parse_record(*text)) records.push_back(std::move(*record));
+    }
+    std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) { return a.student < b.student; });
+    return records;
+}
+
+namespace {
+
+struct Child {
+    pid_t pid = -1;
+    int fd = -1;
+    std::size_t student = 0;
+    std::string bytes;
+    Clock::time_point started;
+    Clock::time_point deadline;
+};
+
+std::chrono::milliseconds child_time_limit(const scenario::Scenario& scenario, const GradeOptions& options) {
+    double ms = 0;
+    for (std::size_t i = 0; i < scenario.tests.size(); ++i)
+        ms += static_cast<double>(scenario.limits.test.count()) * options.timeout_scale + 10000;
+    ms *= std::max(1, options.repeat);
+    ms += static_cast<double>(options.build_timeout.count()) * 1000 + 15000;  // the build and its worker
+    ms += 120000;                                                             // copying, Python checks, slack
+    return std::chrono::milliseconds(static_cast<long>(ms));
+}
+
+void end_child(Child& child) {
+    ::kill(-child.pid, SIGKILL);
+    ::kill(child.pid, SIGKILL);
+    while (::waitpid(child.pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    if (child.fd >= 0) ::close(child.fd);
+    child.fd = -1;
+}
+
+std::string make_work_dir() {
+    const char* tmp = std::getenv("TMPDIR");
+    auto pattern = (fs::path(tmp && *tmp ? tmp : "/tmp") / "sockgrade-grade-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) return "";
+    return pattern;
+}
+
+}  // namespace
+
+GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& class_path, const GradeOptions& options) {
+    GradeSummary summary;
+    bool own_work_dir = options.work_dir.empty();
+    auto work_dir = own_work_dir ? make_work_dir() : options.work_dir;
+    if (work_dir.empty()) {
+        summary.fatal = fmt::format("cannot make a scratch folder: {}", std::strerror(errno));
+        return summary;
+    }
+    std::error_code ec;
+    fs::create_directories(work_dir, ec);
+    ::chmod(work_dir.c_str(), 0711);  // the program's user may pass through to its own copy, not list others
+    struct Cleanup {
+        std::string dir;
+        bool own;
+        ~Cleanup() {
+            if (own) remove_tree(dir);
+        }
+    } cleanup{work_dir, own_work_dir};
+
+    auto roster = read_roster(class_path, (fs::path(work_dir) / "input").string());
+    summary.problems = roster.problems;
+    if (!roster.error.empty()) {
+        summary.fatal = roster.error;
+        return summary;
+    }
+    auto students = options.shard ? take_shard(roster.students, options.shard->first, options.shard->second)
+                                  : roster.students;
+    auto key = grading_key(scenario, options);
+    auto info = class_info_for(scenario);
+    info.key = key;
+    info.problems = roster.problems;
+    if (options.shard) info.shard = fmt::format("{}/{}", options.shard->first, options.shard->second);
+    for (const auto& student : students) info.students.push_back(student.name);
+    summary.students = static_cast<int>(students.size());
+
+    std::map<std::string, Record> records;  // by slug
+    for (auto& record : read_records(options.out_dir)) records[record.slug] = std::move(record);
+    auto results_dir = fs::path(options.out_dir) / "results";
+    fs::create_directories(results_dir, ec);
+    if (ec) {
+        summary.fatal = fmt::format("cannot write into {}: {}", options.out_dir, ec.message());
+        return summary;
+    }
+
+    GradeProgress progress;
+    progress.total = summary.students;
+    auto report = [&](const Record* record, bool reused) {
+        progress.last = record;
+        progress.reused = reused;
+        if (options.progress) options.progress(progress);
+    };
+
+    // Unchanged submissions keep their grade.
+    std::vector<std::string> hashes(students.size());
+    std::deque<std::size_t> queue;
+    for (std::size_t i = 0; i < students.size(); ++i) {
+        hashes[i] = tree_hash(students[i].dir);
+        auto slug = student_slug(students[i].name);
+        auto found = records.find(slug);
+        bool keep = !options.force && found != records.end() && found->second.key == key &&
+                    found->second.hash == hashes[i] && found->second.status != "error" &&
+                    found->second.student == students[i].name;
+        if (keep) {
+            ++progress.done;
+            ++progress.skipped;
+            ++summary.skipped;
+            progress.passing += found->second.full_marks();
+            report(&found->second, true);
+        } else {
+            records.erase(slug);
+            queue.push_back(i);
+        }
+    }
+
+    if (!queue.empty() && !std::getenv("SOCKGRADE_PYTHON2_COMMAND") && !std::getenv("SOCKGRADE_NO_PYTHON2"))
+        find_python2();  // once, here: every child inherits the answer
+    auto scratch_root = (fs::path(work_dir) / "scratch").string();
+    fs::create_directories(scratch_root, ec);
+    ::chmod(scratch_root.c_str(), 0711);
+    const auto time_limit = child_time_limit(scenario, options);
+    const int jobs = std::max(1, options.jobs);
+    const pid_t parent = ::getpid();
+    std::vector<Child> running;
+    auto started = Clock::now();
+    int graded_now = 0;
+
+    auto launch = [&](std::size_t index) {
+        int channel[2];
+        if (::pipe2(channel, O_CLOEXEC) < 0) return false;
+        pid_t pid = ::fork();
+        if (pid < 0) {
+            ::close(channel[0]);
+            ::close(channel[1]);
+            return false;
+        }
+        if (pid == 0) {
+            // A child grader: its own process group (Ctrl-C at the terminal reaches only the parent),
+            // dies with the parent, and says what it found on the pipe.
+            ::setpgid(0, 0);
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent) ::_exit(3);
+            ::signal(SIGINT, SIG_DFL);
+            ::signal(SIGTERM, SIG_DFL);
+            ::close(channel[0]);
+            for (auto& other : running) ::close(other.fd);
+            if (options.interrupt_fd >= 0) ::close(options.interrupt_fd);
+            std::string text;
+            try {
+                auto record = grade_submission(students[index], scenario, options, scratch_root, hashes[index], key);
+                text = dump_record(record);
+            } catch (const std::exception& e) {
+                Record failed;
+                failed.student = students[index].name;
+                failed.slug = student_slug(students[index].name);
+                failed.hash = hashes[index];
+                failed.key = key;
+                failed.status = "error";
+                failed.problem = fmt::format("the grader failed: {}", e.what());
+                failed.result = zero_result(scenario, status_sentence("error"));
+                text = dump_record(failed);
+            }
+            std::size_t written = 0;
+            while (written < text.size()) {
+                ssize_t n = ::write(channel[1], text.data() + written, text.size() - written);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) ::_exit(4);
+                written += static_cast<std::size_t>(n);
+            }
+            ::_exit(0);
+        }
+        ::setpgid(pid, pid);
+        ::close(channel[1]);
+        Child child;
+        child.pid = pid;
+        child.fd = channel[0];
+        child.student = index;
+        child.started = Clock::now();
+        child.deadline = child.started + time_limit;
+        running.push_back(std::move(child));
+        return true;
+    };
+
+    auto error_record = [&](std::size_t index, const std::string& why) {
+        Record failed;
+        failed.student = students[index].name;
+        failed.slug = student_slug(students[index].name);
+        failed.hash = hashes[index];
+        failed.key = key;
+        failed.status = "error";
+        failed.problem = "the grader failed: " + why;
+        failed.notes = students[index].notes;
+        failed.result = zero_result(scenario, status_sentence("error"));
+        return failed;
+    };
+
+    auto finished = [&](std::size_t index, Record record) {
+        ++graded_now;
+        ++summary.graded;
+        ++progress.done;
+        progress.passing += record.full_marks();
+        auto path = results_dir / (record.slug + ".json");
+        if (!write_file_atomically(path.string(), dump_record(record))) summary.write_failures.push_back(path.string());
+        double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        auto left = queue.size() + running.size();
+        progress.eta_seconds = graded_now > 0 ? elapsed / graded_now * static_cast<double>(left) : -1;
+        auto slug = record.slug;
+        records[slug] = std::move(record);
+        (void)index;
+        report(&records[slug], false);
+    };
+
+    bool interrupted = false;
+    while (!queue.empty() || !running.empty()) {
+        while (!interrupted && !queue.empty() && static_cast<int>(running.size()) < jobs) {
+            auto index = queue.front();
+            queue.pop_front();
+            if (!launch(index)) finished(index, error_record(index, fmt::format("fork: {}", std::strerror(errno))));
+        }
+        if (running.empty()) break;
+
+        std::vector<pollfd> fds;
+        for (const auto& child : running) fds.push_back({child.fd, POLLIN, 0});
+        if (options.interrupt_fd >= 0) fds.push_back({options.interrupt_fd, POLLIN, 0});
+        auto next_deadline = running.front().deadline;
+        for (const auto& child : running) next_deadline = std::min(next_deadline, child.deadline);
+        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_deadline - Clock::now()).count();
+        int ready = ::poll(fds.data(), fds.size(), static_cast<int>(std::clamp<long long>(wait, 0, 60000)));
+        if (ready < 0 && errno != EINTR) break;
+
+        if (options.interrupt_fd >= 0 && fds.back().revents) {
+            // Stop now: what is done stays; submissions in flight are graded next time.
+            interrupted = true;
+            for (auto& child : running) end_child(child);
+            running.clear();
+            break;
+        }
+        std::vector<Child> still;
+        for (std::size_t i = 0; i < running.size(); ++i) {
+            auto& child = running[i];
+            bool done = false;
+            if (fds[i].revents) {
+                char buffer[65536];
+                ssize_t n = ::read(child.fd, buffer, sizeof buffer);
+                if (n > 0) {
+                    child.bytes.append(buffer, static_cast<std::size_t>(n));
+                } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+                    end_child(child);
+                    auto record = parse_record(child.bytes);
+                    finished(child.student, record ? std::move(*record)
+                                                   : error_record(child.student, "the child grader ended without a result"));
+                    done = true;
+                }
+            }
+            if (!done && Clock::now() >= child.deadline) {
+                end_child(child);
+                finished(child.student,
+                         error_record(child.student, fmt::format("grading took longer than {} s and was stopped",
+                                                                 std::chrono::duration_cast<std::chrono::seconds>(time_limit).count())));
+                done = true;
+            }
+            if (!done) still.push_back(std::move(child));
+        }
+        running = std::move(still);
+    }
+    summary.interrupted = interrupted;
+
+    std::vector<Record> ordered;
+    for (const auto& student : students) {
+        auto found = records.find(student_slug(student.name));
+        if (found == records.end()) continue;
+        const auto& record = found->second;
+        if (record.status == "error") ++summary.errors;
+        else if (record.full_marks()) ++summary.full_marks;
+        else ++summary.not_full;
+        ordered.push_back(record);
+    }
+    info.complete = !interrupted && ordered.size() == students.size();
+    auto failures = write_outputs(options.out_dir, info, ordered, options.feedback);
+    summary.write_failures.insert(summary.write_failures.end(), failures.begin(), failures.end());
+    return summary;
+}
+
+// --- merge ------------------------------------------------------------------
+
+MergeSummary merge_outputs(const std::vector<std::string>& shard_dirs, const std::string& out_dir,
+                           const FeedbackOptions& feedback) {
+    MergeSummary summary;
+    std::optional<ClassInfo> merged;
+    std::set<std::string> students;
+    std::map<std::string, Record> records;
+    for (const auto& dir : shard_dirs) {
+        auto text = read_file((fs::path(dir) / "class.json").string());
+        auto json = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+        auto info = text && !json.is_discarded() ? class_info_from_json(json) : std::nullopt;
+        if (!info) {
+            summary.errors.push_back(fmt::format("{}: not the output of `sockgrade grade` (no readable class.json)", dir));
+            continue;
+        }
+        if (!merged) {
+            merged = *info;
+            merged->problems.clear();
+            merged->students.clear();
+            merged->shard.clear();
+        } else if (info->scenario != merged->scenario || info->key != merged->key) {
+            summary.errors.push_back(fmt::format(
+                "{}: graded {} with other options or another version of the scenario than the first folder; "
+                "shards must be graded alike",
+                dir, info->scenario));
+            continue;
+        }
+        for (const auto& problem : info->problems)
+            if (std::find(merged->problems.begin(), merged->problems.end(), problem) == merged->problems.end())
+                merged->problems.push_back(problem);
+        merged->complete = merged->complete && info->complete;
+        std::set<std::string> listed(info->students.begin(), info->students.end());
+        for (const auto& name : info->students)
+            if (!students.insert(name).second)
+                summary.warnings.push_back(fmt::format("{}: '{}' is in more than one shard; the first one is kept", dir, name));
+        for (auto& record : read_records(dir)) {
+            if (!listed.contains(record.student) || record.key != merged->key) continue;
+            records.emplace(record.student, std::move(record));
+        }
+    }
+    if (!summary.errors.empty() || !merged) {
+        if (!merged && summary.errors.empty()) summary.errors.push_back("nothing to merge");
+        return summary;
+    }
+    merged->students.assign(students.begin(), students.end());
+    std::vector<Record> ordered;
+    for (const auto& name : merged->students) {
+        auto found = records.find(name);
+        if (found == records.end()) {
+            ++summary.missing;
+            continue;
+        }
+        ordered.push_back(found->second);
+    }
+    merged->complete = merged->complete && summary.missing == 0;
+    summary.students = static_cast<int>(merged->students.size());
+    for (const auto& record : ordered) {
+        auto path = fs::path(out_dir) / "results" / (record.slug + ".json");
+        if (!write_file_atomically(path.string(), dump_record(record))) summary.write_failures.push_back(path.string());
+    }
+    auto failures = write_outputs(out_dir, *merged, ordered, feedback);
+    summary.write_failures.insert(summary.write_failures.end(), failures.begin(), failures.end());
+    return summary;
+}
+
+}  // namespace sockgrade::batch
