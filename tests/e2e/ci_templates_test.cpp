@@ -463,7 +463,7 @@ std::vector<std::string> every_format(const fs::path& dir) {
 
 // ---------------------------------------------------------------- report formats
 
-TEST(ReportSchemas, EveryFormatOfOneRunOfTheReferenceMeetsItsReadersContract) {
+TEST(CiReportSchemas, EveryFormatOfOneRunOfTheReferenceMeetsItsReadersContract) {
     TempDir dir;
     std::vector<std::string> argv = {(binary_dir / "sockgrade").string(), "run", "chat-server"};
     auto formats = every_format(dir.path());
@@ -480,7 +480,7 @@ TEST(ReportSchemas, EveryFormatOfOneRunOfTheReferenceMeetsItsReadersContract) {
     std::set<std::string> fractional;
     check_classroom(Json::parse(slurp(dir / "report.classroom")), classroom_identity, chat_server_tests, &fractional);
     // Known: chat-server's half points travel as 0.5, which Classroom 50 rejects;
-    // ci/classroom50/autograder.py scales them (see ClassroomFifty below, docs/ci.md).
+    // ci/classroom50/autograder.py scales them (see CiClassroom50 below, docs/ci.md).
     for (const auto& name : fractional) {
         EXPECT_TRUE(chat_server_half_points.contains(name)) << name;
     }
@@ -491,7 +491,7 @@ TEST(ReportSchemas, EveryFormatOfOneRunOfTheReferenceMeetsItsReadersContract) {
     EXPECT_FALSE(slurp(dir / "report.text").empty());
 }
 
-TEST(ReportSchemas, FailuresAndHiddenTestsStillMeetTheContracts) {
+TEST(CiReportSchemas, FailuresAndHiddenTestsStillMeetTheContracts) {
     TempDir dir;
     std::vector<std::string> argv = {(binary_dir / "sockgrade").string(), "run", "chat-server", "--student",
                                      "--only", "broadcast", "--only", "newcomer", "--only", "every-line"};
@@ -543,7 +543,7 @@ void expect_grades_reference(const fs::path& sockgrade, const std::map<std::stri
     EXPECT_EQ(outcome.status, 0) << outcome;
 }
 
-TEST(Install, PrefixTreeHasTheBinaryAndTheScenariosAndRunsFromAnyFolder) {
+TEST(CiInstall, PrefixTreeHasTheBinaryAndTheScenariosAndRunsFromAnyFolder) {
     TempDir dir;
     const auto prefix = dir / "prefix";
     auto outcome = run({"bash", (source_dir / "packaging/install-sockgrade.sh").string(), "install", binary_dir.string(),
@@ -557,7 +557,7 @@ TEST(Install, PrefixTreeHasTheBinaryAndTheScenariosAndRunsFromAnyFolder) {
     expect_grades_reference(prefix / "bin/sockgrade");
 }
 
-TEST(Install, TheInstallScriptConfiguresAReleaseBuildWithoutTests) {
+TEST(CiInstall, TheInstallScriptConfiguresAReleaseBuildWithoutTests) {
     auto deps = run({"bash", (source_dir / "packaging/install-sockgrade.sh").string(), "deps", "--check"}, 60s);
     EXPECT_EQ(deps.status, 0) << deps;
     TempDir dir;
@@ -590,7 +590,7 @@ std::set<std::string> owning_packages(const fs::path& binary) {
     return packages;
 }
 
-TEST(Install, DebianPackageDeclaresItsLibrariesAndRunsFromAnExtractedRoot) {
+TEST(CiInstall, DebianPackageDeclaresItsLibrariesAndRunsFromAnExtractedRoot) {
     if (!have("cpack") || !have("dpkg-deb")) GTEST_SKIP() << "cpack or dpkg-deb missing";
     TempDir dir;
     auto outcome = run({"bash", (source_dir / "packaging/install-sockgrade.sh").string(), "deb", binary_dir.string(),
@@ -643,7 +643,7 @@ std::pair<int, int> newest_versions_needed(const fs::path& elf) {
     return {glibc, glibcxx};
 }
 
-TEST(Install, PortableTreeRunsWithItsOwnLibrariesOnUbuntu2204) {
+TEST(CiInstall, PortableTreeRunsWithItsOwnLibrariesOnUbuntu2204) {
     TempDir dir;
     const auto tree = dir / "portable";
     auto outcome = run({"bash", (source_dir / "packaging/make-portable.sh").string(), binary_dir.string(), tree.string()},
@@ -686,7 +686,7 @@ TEST(Install, PortableTreeRunsWithItsOwnLibrariesOnUbuntu2204) {
 // The CI templates run sockgrade as root in a container (GitHub's and GitLab's
 // debian:12 jobs, Gradescope's image) with Docker's default capabilities: no
 // CAP_SYS_ADMIN, so no namespaces. sockgrade must then grade on the host network.
-TEST(Install, GradesAsRootWithDockersDefaultCapabilities) {
+TEST(CiInstall, GradesAsRootWithDockersDefaultCapabilities) {
     if (::geteuid() != 0 || !have("capsh")) GTEST_SKIP() << "needs root and capsh";
     static const std::set<std::string> docker_defaults = {
         "cap_chown", "cap_dac_override", "cap_fowner", "cap_fsetid", "cap_kill", "cap_setgid", "cap_setuid",
@@ -763,7 +763,7 @@ void make_gradescope_autograder(const TempDir& root, const std::string& lab, boo
     ASSERT_EQ(setup.status, 0) << setup;
 }
 
-TEST(Gradescope, ZipSetupAndRunAutograderGradeACorrectSubmission) {
+TEST(CiGradescope, ZipSetupAndRunAutograderGradeACorrectSubmission) {
     TempDir root;
     ASSERT_NO_FATAL_FAILURE(make_gradescope_autograder(root, "chat-server", true));
     auto good = grade_on_gradescope(root, fixtures / "chat-server-good");
@@ -776,7 +776,7 @@ TEST(Gradescope, ZipSetupAndRunAutograderGradeACorrectSubmission) {
 
 // A teacher's own scenario file (two tests, one hidden), and a program that
 // crashes: every test fails, quickly.
-TEST(Gradescope, ZipWithATeachersScenarioGradesABrokenSubmission) {
+TEST(CiGradescope, ZipWithATeachersScenarioGradesABrokenSubmission) {
     TempDir root;
     ASSERT_NO_FATAL_FAILURE(make_gradescope_autograder(root, (fixtures / "chat-server-short.yaml").string(), false));
     auto broken = grade_on_gradescope(root, fixtures / "chat-server-broken");
@@ -803,7 +803,7 @@ TEST(Gradescope, ZipWithATeachersScenarioGradesABrokenSubmission) {
         << "ran the default `python3 servidor.py`: " << defaulted.dump(2);
 }
 
-TEST(Gradescope, AMisconfiguredAutograderStillLeavesResults) {
+TEST(CiGradescope, AMisconfiguredAutograderStillLeavesResults) {
     TempDir root;
     fs::create_directories(root / "source");
     fs::copy_file(source_dir / "ci/gradescope/run_autograder", root / "run_autograder");
@@ -821,7 +821,7 @@ TEST(Gradescope, AMisconfiguredAutograderStillLeavesResults) {
 
 // ---------------------------------------------------------------- Classroom 50
 
-TEST(ClassroomFifty, BundleAutograderWritesAResultTheRunnerAccepts) {
+TEST(CiClassroom50, BundleAutograderWritesAResultTheRunnerAccepts) {
     TempDir work;
     const auto bundle = work / "autograders/chat-server";
     auto made = run({"bash", (source_dir / "ci/classroom50/make-bundle.sh").string(), bundle.string(), "--lab",
