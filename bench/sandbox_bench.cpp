@@ -11,6 +11,10 @@
 //   worker  sandbox::run_in_worker with an empty body (the namespace alone)
 //   launch  process::Program::launch + wait_for_exit, in this process
 //   full    sandbox::run_in_worker whose body launches PROGRAM and waits for it
+//   floor   what the namespaces alone cost: fork, unshare(NEWNET|NEWPID), an init
+//           forked and killed, exit (no /proc sweep, no result pipe, no program)
+#include <sched.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +55,28 @@ bool bare(const std::string& program) {
         char* argv[] = {const_cast<char*>(program.c_str()), nullptr};
         ::execv(argv[0], argv);
         ::_exit(127);
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// The namespaces' own cost, for comparison with `worker`: a fork that enters
+// fresh network and PID namespaces, forks an init, kills it and exits.
+bool floor_only() {
+    pid_t pid = ::fork();
+    if (pid < 0) return false;
+    if (pid == 0) {
+        if (::unshare(CLONE_NEWNET | CLONE_NEWPID) < 0) ::_exit(1);
+        pid_t init = ::fork();
+        if (init == 0) {
+            ::pause();
+            ::_exit(0);
+        }
+        ::kill(init, SIGKILL);
+        ::waitpid(init, nullptr, 0);
+        ::_exit(0);
     }
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -120,7 +146,7 @@ int main(int argc, char** argv) {
         }
     }
 
-    const std::vector<std::string> names = {"bare", "worker", "launch", "full"};
+    const std::vector<std::string> names = {"bare", "floor", "worker", "launch", "full"};
     std::map<std::string, std::vector<double>> ms;
     bool namespaces = false;
     int failures = 0;
@@ -133,6 +159,10 @@ int main(int argc, char** argv) {
         auto t = Clock::now();
         failures += !bare(program);
         ms["bare"].push_back(ms_since(t));
+        t = Clock::now();
+        bool floor_ok = floor_only();
+        ms["floor"].push_back(ms_since(t));
+        if (!floor_ok && namespaces) ++failures;  // without namespaces allowed, the floor cannot be had
         t = Clock::now();
         failures += !in_worker(program, false, namespaces);
         ms["worker"].push_back(ms_since(t));
