@@ -6,6 +6,7 @@
 // further behind is dropped, so one slow reader never stalls the others.
 //
 //   asio_chat_server PORT
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -19,6 +20,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
 namespace asio = boost::asio;
@@ -126,15 +128,18 @@ private:
     bool closed_ = false;
 };
 
-void accept(tcp::acceptor& acceptor, Room& room) {
+void accept(tcp::acceptor& acceptor, asio::steady_timer& pause, Room& room) {
     acceptor.async_accept([&](boost::system::error_code ec, tcp::socket socket) {
         if (!acceptor.is_open()) return;
         if (!ec) {
             std::make_shared<Session>(std::move(socket), room)->start();
-        } else if (ec == asio::error::no_descriptors) {
-            std::fprintf(stderr, "asio-chat-server: accept: %s\n", ec.message().c_str());
+            accept(acceptor, pause, room);
+            return;
         }
-        accept(acceptor, room);
+        // E.g. out of descriptors: say so, and try again in 100 ms rather than spin.
+        std::fprintf(stderr, "asio-chat-server: accept: %s\n", ec.message().c_str());
+        pause.expires_after(std::chrono::milliseconds(100));
+        pause.async_wait([&](boost::system::error_code) { accept(acceptor, pause, room); });
     });
 }
 
@@ -155,7 +160,8 @@ int main(int argc, char** argv) {
         acceptor.bind(endpoint);
         acceptor.listen(asio::socket_base::max_listen_connections);
         Room room;
-        accept(acceptor, room);
+        asio::steady_timer pause(io);
+        accept(acceptor, pause, room);
         asio::signal_set stop(io, SIGINT, SIGTERM);
         stop.async_wait([&](boost::system::error_code, int) {
             boost::system::error_code ignored;
