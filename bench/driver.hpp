@@ -206,7 +206,6 @@ public:
             ::kill(-pid_, SIGKILL);
             wait_exit(2s);
         }
-        ::kill(-pid_, SIGKILL);  // anything it left behind in its group
     }
 
     // CPU seconds used by the program so far (utime + stime).
