@@ -38,6 +38,13 @@ std::string ExitStatus::describe() const {
                 : fmt::format("was killed by signal {}", signal);
 }
 
+std::string ExitStatus::describe_pt() const {
+    if (!signaled) return fmt::format("terminou com status {}", code);
+    const char* name = sigabbrev_np(signal);
+    return name ? fmt::format("foi morto pelo sinal {} (SIG{})", signal, name)
+                : fmt::format("foi morto pelo sinal {}", signal);
+}
+
 Resolved resolve_executable(const std::string& name, const std::string& path_variable, const std::string& cwd) {
     auto usable = [](const std::string& path) {
         struct stat info {};

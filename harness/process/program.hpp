@@ -41,7 +41,8 @@ struct ExitStatus {
     int code = 0;    // when !signaled
     int signal = 0;  // when signaled
     double seconds = 0;  // after its start
-    std::string describe() const;  // "exited with status 1", "was killed by signal 11 (SIGSEGV)"
+    std::string describe() const;     // "exited with status 1", "was killed by signal 11 (SIGSEGV)"
+    std::string describe_pt() const;  // "terminou com status 1", "foi morto pelo sinal 11 (SIGSEGV)"
 };
 
 // Resolves argv[0] against PATH like a shell; the path, or an error message.

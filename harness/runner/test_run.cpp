@@ -228,7 +228,7 @@ private:
         }
         if (exit_)
             co_return failure(fmt::format("the program {} before {} port {}", exit_->describe(), verb_en, port_),
-                              fmt::format("o programa terminou ({}) antes de estar {} {}", exit_->describe(), verb_pt, port_));
+                              fmt::format("o programa {} antes de estar {} {}", exit_->describe_pt(), verb_pt, port_));
         auto others = open_ports(kind);
         std::string wait = fmt::format("{:.1f}", std::chrono::duration<double>(scaled(scenario_.limits.ready, options_.timeout_scale)).count());
         if (!others.empty()) {
@@ -286,8 +286,8 @@ private:
     // When a test fails, how the program ended (if it did) and the end of its stderr help most.
     void add_exit_context() {
         if (exit_ && failed_step_ && failed_step_->action != Action::expect_exit) {
-            outcome_.message.en += fmt::format(" (the program had {} at +{:.2f}s)", exit_->describe(), exit_->seconds);
-            outcome_.message.pt += fmt::format(" (o programa terminou: {} em +{:.2f}s)", exit_->describe(), exit_->seconds);
+            outcome_.message.en += fmt::format(" (the program {} at +{:.2f}s)", exit_->describe(), exit_->seconds);
+            outcome_.message.pt += fmt::format(" (o programa {} em +{:.2f}s)", exit_->describe_pt(), exit_->seconds);
         }
     }
 
@@ -306,6 +306,18 @@ private:
     }
 
     peers::Peer& peer(const std::string& name) { return *peers_.at(name); }
+
+    // How long a failed wait lasted, as the student should read it: the step's
+    // own deadline, or the test's time limit when that came first.
+    Text wait_phrase(Clock::time_point deadline, Clock::duration waited) const {
+        if (deadline >= test_deadline_) {
+            auto limit = std::chrono::duration<double>(scaled(scenario_.limits.test, options_.timeout_scale)).count();
+            return {fmt::format("before the test's time limit of {:.1f} s ran out", limit),
+                    fmt::format("antes de acabar o tempo limite do teste, {:.1f} s", limit)};
+        }
+        auto seconds = std::chrono::duration<double>(waited).count();
+        return {fmt::format("within {:.1f} s", seconds), fmt::format("em {:.1f} s", seconds)};
+    }
 
     asio::awaitable<Outcome> play_step(const Step& step) {
         switch (step.action) {
@@ -332,7 +344,7 @@ private:
             case Action::expect_alive:
                 if (exit_)
                     co_return failure(fmt::format("the program should still be running, but it {}", exit_->describe()),
-                                      fmt::format("o programa deveria continuar rodando, mas terminou ({})", exit_->describe()));
+                                      fmt::format("o programa deveria continuar rodando, mas {}", exit_->describe_pt()));
                 co_return Outcome{};
             case Action::expect_idle: co_return co_await expect_idle(step);
         }
@@ -437,6 +449,8 @@ private:
         }
         vars_.erase("i");
         auto sources = line_sources(step);
+        auto deadline = deadline_of(step);
+        auto waited = deadline - Clock::now();
         auto satisfied = [&](const LineSource& source) {
             return checks::check_burst(source.inbox->lines(), source.inbox->cursor, expected).complete;
         };
@@ -446,7 +460,7 @@ private:
                     if (!satisfied(source) && !source.inbox->closed()) return false;
                 return true;
             },
-            deadline_of(step));
+            deadline);
 
         for (auto& source : sources) {
             auto& inbox = *source.inbox;
@@ -457,9 +471,7 @@ private:
                 continue;
             }
             auto want = checks::describe(expected.front());
-            auto within = fmt::format("{:.1f}", std::chrono::duration<double>(
-                                                    scaled(step.within.count() ? step.within : scenario_.limits.within,
-                                                           options_.timeout_scale)).count());
+            auto within = wait_phrase(deadline, waited);
             auto who_en = source.name == "stdout" || source.name == "stderr"
                               ? fmt::format("the program's {}", source.name) : source.name;
             auto who_pt = source.name == "stdout" ? std::string("a saída do programa")
@@ -472,12 +484,12 @@ private:
                 closed_pt = inbox.was_reset() ? "; depois o programa resetou a conexão" : "; depois o programa fechou a conexão";
             }
             if (burst)
-                co_return failure(fmt::format("{} did not receive the {} lines of the burst in order within {} s: {}{}",
-                                              who_en, expected.size(), within, why.en, closed_en),
-                                  fmt::format("{} não recebeu as {} linhas da rajada em ordem em {} s: {}{}", who_pt,
-                                              expected.size(), within, why.pt, closed_pt));
-            co_return failure(fmt::format("{} did not receive {} within {} s: {}{}", who_en, want.en, within, why.en, closed_en),
-                              fmt::format("{} não recebeu {} em {} s: {}{}", who_pt, want.pt, within, why.pt, closed_pt));
+                co_return failure(fmt::format("{} did not receive the {} lines of the burst in order {}: {}{}",
+                                              who_en, expected.size(), within.en, why.en, closed_en),
+                                  fmt::format("{} não recebeu as {} linhas da rajada em ordem {}: {}{}", who_pt,
+                                              expected.size(), within.pt, why.pt, closed_pt));
+            co_return failure(fmt::format("{} did not receive {} {}: {}{}", who_en, want.en, within.en, why.en, closed_en),
+                              fmt::format("{} não recebeu {} {}: {}{}", who_pt, want.pt, within.pt, why.pt, closed_pt));
         }
         co_return Outcome{};
     }
@@ -561,7 +573,7 @@ private:
         }
         if (step.exit_code && (exit_->signaled || exit_->code != *step.exit_code))
             co_return failure(fmt::format("the program {}; expected it to exit with status {}", exit_->describe(), *step.exit_code),
-                              fmt::format("o programa terminou ({}); esperava-se status {}", exit_->describe(), *step.exit_code));
+                              fmt::format("o programa {}; esperava-se status {}", exit_->describe_pt(), *step.exit_code));
         co_return Outcome{};
     }
 
@@ -573,7 +585,7 @@ private:
         co_await changes_.wait_until([&] { return exit_.has_value(); }, std::min(test_deadline_, started + window));
         if (exit_)
             co_return failure(fmt::format("the program {} while it should have been waiting idle", exit_->describe()),
-                              fmt::format("o programa terminou ({}) quando deveria estar ocioso", exit_->describe()));
+                              fmt::format("o programa {} quando deveria estar ocioso", exit_->describe_pt()));
         double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
         double percent = elapsed > 0 ? 100.0 * (program_->cpu_seconds() - cpu_before) / elapsed : 0;
         auto printed = stdout_.total_bytes() + stderr_.total_bytes() - output_before;
