@@ -934,6 +934,11 @@ std::string scalar(const YAML::Node& node, const std::string& fallback = "") {
 // checkout. actions/* steps are what the runner would do; the cache is warm
 // (sockgrade installed in SOCKGRADE_PREFIX), so "Build sockgrade" installs deps only.
 TEST(CiTemplates, GithubWorkflowGradesAndFailsTheJobWhenChecksFail) {
+    // SchemaStore's workflow schema, when action-validator (npm @action-validator/cli) is installed.
+    if (have("action-validator")) {
+        auto valid = run({"action-validator", (source_dir / "ci/github/sockgrade.yml").string()}, 60s);
+        EXPECT_EQ(valid.status, 0) << valid;
+    }
     const auto workflow = YAML::LoadFile((source_dir / "ci/github/sockgrade.yml").string());
     ASSERT_TRUE(workflow["on"]["push"]) << "grades every push";
     const auto job = workflow["jobs"]["grade"];
