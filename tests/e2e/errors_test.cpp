@@ -12,7 +12,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-TEST(Errors, ACommandThatDoesNotExistIsAFailedCheckNotAGraderError) {
+TEST(e2eErrors, ACommandThatDoesNotExistIsAFailedCheckNotAGraderError) {
     const std::string missing = "sockgrade-e2e-no-such-command-" + random_token();
     auto run = run_sockgrade({"run", "tcp-server", "--only", "listens-on-port", "--format", "json", "--", missing});
     ASSERT_FALSE(run.timed_out) << run.describe();
@@ -24,7 +24,7 @@ TEST(Errors, ACommandThatDoesNotExistIsAFailedCheckNotAGraderError) {
     EXPECT_THAT(run.err, Not(HasSubstr("grader error"))) << run.describe();
 }
 
-TEST(Errors, AnUnknownScenarioNameIsExit2WithAClearMessage) {
+TEST(e2eErrors, AnUnknownScenarioNameIsExit2WithAClearMessage) {
     auto run = run_sockgrade({"run", "no-such-lab-e2e", "--", "python3", fixture("hardcoded_5000.py")});
     ASSERT_FALSE(run.timed_out) << run.describe();
     EXPECT_EQ(run.exit_code, 2) << run.describe();
@@ -32,7 +32,7 @@ TEST(Errors, AnUnknownScenarioNameIsExit2WithAClearMessage) {
     EXPECT_EQ(run.out, "") << run.describe();
 }
 
-TEST(Errors, OnlyWithAnUnknownTestIsExit2AndListsTheTests) {
+TEST(e2eErrors, OnlyWithAnUnknownTestIsExit2AndListsTheTests) {
     auto run = run_sockgrade({"run", "tcp-server", "--only", "no-such-test", "--", "python3", fixture("hardcoded_5000.py")});
     ASSERT_FALSE(run.timed_out) << run.describe();
     EXPECT_EQ(run.exit_code, 2) << run.describe();
@@ -43,7 +43,7 @@ TEST(Errors, OnlyWithAnUnknownTestIsExit2AndListsTheTests) {
     EXPECT_EQ(run.out, "") << run.describe();
 }
 
-TEST(Errors, ABrokenScenarioFileIsExit2WithFileLineColumn) {
+TEST(e2eErrors, ABrokenScenarioFileIsExit2WithFileLineColumn) {
     // broken.yaml misspells "steps" as "stepz" on line 9, column 5.
     auto run = run_sockgrade({"run", fixture("broken.yaml"), "--", "python3", fixture("hardcoded_5000.py")});
     ASSERT_FALSE(run.timed_out) << run.describe();
@@ -53,7 +53,7 @@ TEST(Errors, ABrokenScenarioFileIsExit2WithFileLineColumn) {
     EXPECT_EQ(run.out, "") << run.describe();
 }
 
-TEST(Errors, AProgramKilledBySigsegvIsNamedInTheMessage) {
+TEST(e2eErrors, AProgramKilledBySigsegvIsNamedInTheMessage) {
     auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--format", "json", "--", "python3",
                               fixture("segfault_on_connect.py")});
     ASSERT_FALSE(run.timed_out) << run.describe();
@@ -63,7 +63,8 @@ TEST(Errors, AProgramKilledBySigsegvIsNamedInTheMessage) {
     EXPECT_THAT(test.value("message", ""), HasSubstr("signal 11 (SIGSEGV)")) << run.describe();
 }
 
-TEST(Errors, HowTheProgramEndedReadsAsASentence) {
+TEST(e2eErrors, HowTheProgramEndedReadsAsASentence) {
+    E2E_KNOWN_BUG("'the program had was killed by signal 11', from harness/runner/test_run.cpp add_exit_context()");
     // Not "the program had was killed by signal 11": the exit is described once, grammatically.
     auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--format", "json", "--", "python3",
                               fixture("segfault_on_connect.py")});
@@ -73,7 +74,8 @@ TEST(Errors, HowTheProgramEndedReadsAsASentence) {
     EXPECT_THAT(message, Not(HasSubstr("had was"))) << run.describe();
 }
 
-TEST(Errors, HowTheProgramEndedIsInPortugueseWithLangPt) {
+TEST(e2eErrors, HowTheProgramEndedIsInPortugueseWithLangPt) {
+    E2E_KNOWN_BUG("ExitStatus::describe() is English only, also in pt messages");
     auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--lang", "pt", "--format", "json", "--",
                               "python3", fixture("segfault_on_connect.py")});
     ASSERT_FALSE(run.timed_out) << run.describe();
@@ -82,7 +84,8 @@ TEST(Errors, HowTheProgramEndedIsInPortugueseWithLangPt) {
     EXPECT_THAT(message, Not(HasSubstr("killed by signal"))) << run.describe();
 }
 
-TEST(Errors, AWaitCutShortByTheTestLimitDoesNotClaimItsOwnDeadline) {
+TEST(e2eErrors, AWaitCutShortByTheTestLimitDoesNotClaimItsOwnDeadline) {
+    E2E_KNOWN_BUG("messages name the step's within, not the test limit that ended the wait");
     // deadline.yaml: test limit 3s, one expect_line with within: 60s. It fails at about 3 s,
     // so "within 60.0 s" would tell the student something that did not happen.
     auto run = run_sockgrade({"run", fixture("deadline.yaml"), "--format", "json", "--", "python3",
@@ -97,7 +100,7 @@ TEST(Errors, AWaitCutShortByTheTestLimitDoesNotClaimItsOwnDeadline) {
         << "the limit that ended the wait, 3 s, is not named\n" << run.describe();
 }
 
-TEST(Errors, AServerThatHangsBeforeListeningFailsWithinTheReadyLimit) {
+TEST(e2eErrors, AServerThatHangsBeforeListeningFailsWithinTheReadyLimit) {
     // tcp-server.yaml: ready 5s, test 15s. The fixture never binds and ignores SIGTERM.
     auto run = run_sockgrade({"run", "tcp-server", "--only", "listens-on-port", "--format", "json", "--", "python3",
                               fixture("hang_before_listen.py")});
@@ -110,7 +113,7 @@ TEST(Errors, AServerThatHangsBeforeListeningFailsWithinTheReadyLimit) {
     EXPECT_LT(run.seconds, 5.0 + 8.0) << "took far longer than the ready limit\n" << run.describe();
 }
 
-TEST(Errors, AServerOnTheWrongPortIsToldWhichPortItUses) {
+TEST(e2eErrors, AServerOnTheWrongPortIsToldWhichPortItUses) {
     auto run = run_sockgrade({"run", "tcp-server", "--only", "listens-on-port", "--format", "json", "--", "python3",
                               fixture("wrong_port_5001.py")});
     ASSERT_FALSE(run.timed_out) << run.describe();

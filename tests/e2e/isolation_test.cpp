@@ -12,7 +12,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-TEST(Isolation, TwoHardCodedPort5000ServersPassAtOnceWhileTheHostPort5000IsTaken) {
+TEST(e2eIsolation, TwoHardCodedPort5000ServersPassAtOnceWhileTheHostPort5000IsTaken) {
     // Held here if free; if someone else holds it, that proves the point as well.
     HostPortHolder holder(5000);
     ASSERT_TRUE(holder.held() || host_port_in_use(5000));
@@ -38,7 +38,7 @@ TEST(Isolation, TwoHardCodedPort5000ServersPassAtOnceWhileTheHostPort5000IsTaken
     EXPECT_LT(second.started, first.ended);
 }
 
-TEST(Isolation, TheProgramsEnvironmentIsBuiltNotInherited) {
+TEST(e2eIsolation, TheProgramsEnvironmentIsBuiltNotInherited) {
     TempDir out(/*world_writable=*/true);
     TempDir grader_home;
     const std::string value = "a value with spaces = and an equals sign";
@@ -77,7 +77,7 @@ TEST(Isolation, TheProgramsEnvironmentIsBuiltNotInherited) {
     }
 }
 
-TEST(Isolation, NothingTheProgramStartedOutlivesTheRun) {
+TEST(e2eIsolation, NothingTheProgramStartedOutlivesTheRun) {
     const std::string marker = "sockgrade-e2e-daemon-" + random_token();
     ASSERT_THAT(processes_with(marker), ::testing::IsEmpty());
 

@@ -11,7 +11,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-TEST(Options, RepeatReportsATestThatPassesEveryOtherRunAsFlaky) {
+TEST(e2eOptions, RepeatReportsATestThatPassesEveryOtherRunAsFlaky) {
     TempDir state(/*world_writable=*/true);  // the program (user nobody when root) keeps its counter here
     TempDir reports;
     const auto counter = state.str("counter");
@@ -38,7 +38,7 @@ TEST(Options, RepeatReportsATestThatPassesEveryOtherRunAsFlaky) {
     EXPECT_EQ(test.value("passes", 0), 2);
 }
 
-TEST(Options, PortGivesTheProgramItsPortInTheEnvironment) {
+TEST(e2eOptions, PortGivesTheProgramItsPortInTheEnvironment) {
     auto run = run_sockgrade({"run", "tcp-server", "--port", "6123", "--format", "json", "--", "python3",
                               fixture("port_from_env.py")});
     ASSERT_FALSE(run.timed_out) << run.describe();
@@ -48,7 +48,7 @@ TEST(Options, PortGivesTheProgramItsPortInTheEnvironment) {
     EXPECT_EQ(report["score"], report["max_score"]);
 }
 
-TEST(Options, PortReplacesPortPlaceholderInTheCommandLine) {
+TEST(e2eOptions, PortReplacesPortPlaceholderInTheCommandLine) {
     auto run = run_sockgrade({"run", "tcp-server", "--port", "6123", "--format", "json", "--", "python3",
                               fixture("port_from_argv.py"), "{port}"});
     ASSERT_FALSE(run.timed_out) << run.describe();
@@ -58,7 +58,7 @@ TEST(Options, PortReplacesPortPlaceholderInTheCommandLine) {
     EXPECT_EQ(report["score"], report["max_score"]);
 }
 
-TEST(Options, PortIsWhatTheGraderChecks) {
+TEST(e2eOptions, PortIsWhatTheGraderChecks) {
     // The control for the two tests above: a server on 5000 fails when told --port 6123.
     auto run = run_sockgrade({"run", "tcp-server", "--port", "6123", "--only", "listens-on-port", "--format", "json",
                               "--", "python3", fixture("hardcoded_5000.py")});
@@ -68,7 +68,8 @@ TEST(Options, PortIsWhatTheGraderChecks) {
     EXPECT_THAT(message, HasSubstr("6123")) << run.describe();
 }
 
-TEST(Options, RepeatableOptionsBeforeTheDoubleDashLeaveTheCommandsOwnOptionsAlone) {
+TEST(e2eOptions, RepeatableOptionsBeforeTheDoubleDashLeaveTheCommandsOwnOptionsAlone) {
+    E2E_KNOWN_BUG("CLI11 2.1 vector options (--only, --env, --format, --output) eat the '--' (harness/cli/run_command.cpp)");
     // "python3 -B server.py" and "java -cp . Server" are ordinary commands: everything after
     // "--" is the program's, whichever options of sockgrade come before it.
     auto run = run_sockgrade({"run", "tcp-server", "--only", "listens-on-port", "--env", "SOCKGRADE_E2E=1", "--format",
@@ -81,7 +82,7 @@ TEST(Options, RepeatableOptionsBeforeTheDoubleDashLeaveTheCommandsOwnOptionsAlon
     EXPECT_THAT(report.value("command", ""), HasSubstr("python3 -B ")) << run.describe();
 }
 
-TEST(Options, TwoFormatsEachToItsOwnFileAndTextStillOnStdout) {
+TEST(e2eOptions, TwoFormatsEachToItsOwnFileAndTextStillOnStdout) {
     TempDir reports;
     const auto junit_path = reports.str("report.xml");
     const auto json_path = reports.str("report.json");
@@ -116,7 +117,7 @@ TEST(Options, TwoFormatsEachToItsOwnFileAndTextStillOnStdout) {
     EXPECT_THAT(names, ElementsAre("report.json", "report.xml"));
 }
 
-TEST(Options, LangPtGivesPortugueseMessages) {
+TEST(e2eOptions, LangPtGivesPortugueseMessages) {
     auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--lang", "pt", "--format", "json", "--",
                               "python3", fixture("prints_length.py")});
     ASSERT_FALSE(run.timed_out) << run.describe();
@@ -128,7 +129,7 @@ TEST(Options, LangPtGivesPortugueseMessages) {
     EXPECT_THAT(message, Not(HasSubstr("did not receive"))) << run.describe();
 }
 
-TEST(Options, LangDefaultsFromTheLANGVariable) {
+TEST(e2eOptions, LangDefaultsFromTheLANGVariable) {
     auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--", "python3",
                               fixture("prints_length.py")},
                              {.env = {{"LANG", "pt_BR.UTF-8"}}});

@@ -9,7 +9,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-TEST(Output, UnflushedPrintFromAServerThatNeverExitsIsSeen) {
+TEST(e2eOutput, UnflushedPrintFromAServerThatNeverExitsIsSeen) {
     // Without PYTHONUNBUFFERED anywhere: only a line-buffered stdout (a terminal) shows the line.
     auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--format", "json", "--", "python3",
                               fixture("unflushed_print.py")},
@@ -20,7 +20,7 @@ TEST(Output, UnflushedPrintFromAServerThatNeverExitsIsSeen) {
     EXPECT_EQ(test.value("passed", false), true) << run.describe();
 }
 
-TEST(Output, AFloodOnStdoutEndsOnTimeWithBoundedGraderMemory) {
+TEST(e2eOutput, AFloodOnStdoutEndsOnTimeWithBoundedGraderMemory) {
     // flood.yaml: test limit 4s; three tests whose outcomes are fixed.
     constexpr double test_limit = 4.0;
     auto run = run_sockgrade({"run", fixture("flood.yaml"), "--format", "json", "--", "python3", fixture("flood.py")});

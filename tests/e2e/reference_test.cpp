@@ -7,9 +7,9 @@
 namespace e2e {
 namespace {
 
-class ReferenceProgram : public ::testing::TestWithParam<std::string> {};
+class e2eReferenceProgram : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(ReferenceProgram, PassesItsShippedScenarioWithFullPointsInJson) {
+TEST_P(e2eReferenceProgram, PassesItsShippedScenarioWithFullPointsInJson) {
     const std::string lab = GetParam();
     ASSERT_TRUE(fs::exists(reference_program(lab))) << reference_program(lab);
 
@@ -48,7 +48,7 @@ TEST_P(ReferenceProgram, PassesItsShippedScenarioWithFullPointsInJson) {
     EXPECT_DOUBLE_EQ(max_points, report["max_score"].get<double>());
 }
 
-INSTANTIATE_TEST_SUITE_P(Labs, ReferenceProgram,
+INSTANTIATE_TEST_SUITE_P(Labs, e2eReferenceProgram,
                          ::testing::Values("tcp-server", "tcp-client", "udp-server", "udp-client", "chat-server",
                                            "chat-client"),
                          [](const ::testing::TestParamInfo<std::string>& info) {

@@ -208,6 +208,18 @@ inline RunResult run_sockgrade(const std::vector<std::string>& args, const RunOp
     return result;
 }
 
+// Tests of bugs sockgrade has today are written to pass once it is fixed; until
+// then they skip, saying so, unless SOCKGRADE_KNOWN_GAPS=1 (the convention of
+// hostile_test.cpp). Remove the E2E_KNOWN_BUG line with the fix.
+inline bool e2e_known_bugs_enabled() {
+    const char* value = std::getenv("SOCKGRADE_KNOWN_GAPS");
+    return value && std::string(value) == "1";
+}
+#define E2E_KNOWN_BUG(text)                   \
+    if (!::e2e::e2e_known_bugs_enabled()) { \
+        GTEST_SKIP() << "known bug: " << text << " (SOCKGRADE_KNOWN_GAPS=1 runs it)"; \
+    }
+
 // The report sockgrade printed with --format json.
 inline Json parse_json(const RunResult& run) {
     try {
