@@ -1,4 +1,4 @@
-// Which ports are open in this network namespace, read from /proc/net: a
+// Which ports are open in this network namespace, asked of the kernel (sock_diag, else /proc/net): a
 // readiness probe that does not connect (a one-shot server's single accept
 // stays for the test).
 #pragma once

@@ -1,5 +1,7 @@
 #include "util/changes.hpp"
 
+#include <utility>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -27,9 +29,12 @@ asio::awaitable<bool> poll_until(Changes& changes, std::function<bool()> ready, 
                                  Clock::duration interval) {
     for (;;) {
         if (ready()) co_return true;
-        auto now = Clock::now();
-        if (now >= deadline) co_return false;
-        co_await changes.wait_until(ready, std::min(deadline, now + interval));
+        if (Clock::now() >= deadline) co_return false;
+        // Always yield to the event loop for a while (a notify cuts it short):
+        // the check itself may take longer than the interval.
+        bool woken = false;
+        co_await changes.wait_until([&] { return std::exchange(woken, true); },
+                                    std::min(deadline, Clock::now() + interval));
     }
 }
 
