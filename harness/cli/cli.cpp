@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <string_view>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -48,14 +49,31 @@ int main(int argc, char** argv) {
     auto* merge_cmd = app.add_subcommand("merge", "join the outputs of `grade --shard K/N` runs into one gradebook and report");
     add_merge_options(*merge_cmd, merge);
 
+    // Everything after the first "--" is the program's command line, untouched
+    // (CLI11 would still read "-c" in "-- sh -c '...'" as an option).
+    int cli_argc = argc;
+    for (int i = 1; i < argc; ++i)
+        if (std::string_view(argv[i]) == "--") {
+            cli_argc = i;
+            run.command.assign(argv + i + 1, argv + argc);
+            break;
+        }
+
     try {
-        app.parse(argc, argv);
+        app.parse(cli_argc, argv);
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e);
         return code == 0 ? ExitStatus::passed : ExitStatus::error;
     }
 
-    if (*run_cmd) return run_command(run);
+    if (*run_cmd) {
+        if (run.command.empty()) {
+            std::cerr << "sockgrade run: no program to grade: give its command line after --, e.g.\n"
+                         "  sockgrade run chat-server -- python3 servidor.py\n";
+            return ExitStatus::error;
+        }
+        return run_command(run);
+    }
     if (*validate_cmd) return validate_command(validate_files);
     if (*selftest_cmd) return selftest_command(selftest);
     if (*check_cmd) return check_command(check);

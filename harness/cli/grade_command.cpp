@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fcntl.h>
+#include <sched.h>
 #include <iostream>
 #include <thread>
 #include <unistd.h>
@@ -69,6 +70,13 @@ void on_interrupt(int) {
     errno = saved;
 }
 
+// The CPUs this process may run on (a Slurm task or a container may have fewer than the machine).
+int usable_cpus() {
+    cpu_set_t set;
+    if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 std::string clock_text(double seconds) {
     if (seconds < 0) return "?";
     auto s = static_cast<long>(seconds + 0.5);
@@ -119,7 +127,7 @@ int grade_command(const GradeArgs& args) {
     batch::GradeOptions options;
     options.scenario_file = scenario_file;
     options.out_dir = args.out;
-    options.jobs = args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
+    options.jobs = args.jobs > 0 ? args.jobs : usable_cpus();
     if (!args.shard.empty()) {
         options.shard = batch::parse_shard(args.shard);
         if (!options.shard) {

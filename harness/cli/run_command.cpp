@@ -48,7 +48,7 @@ std::optional<scenario::Scenario> load_scenario(const std::string& name_or_path)
 void add_run_options(CLI::App& command, RunArgs& args) {
     command.add_option("scenario", args.scenario, "scenario file, or a shipped scenario's name (e.g. chat-server)")
         ->required();
-    command.add_option("command", args.command, "the program to grade, after --")->required();
+    command.add_option("command", args.command, "the program to grade, after --");
     command.add_option("--port", args.port, "the port the program uses (default: the scenario's)")
         ->check(CLI::Range(1, 65535));
     command.add_option("--format", args.formats, "text (default), json, junit, gradescope, classroom, github, markdown; "

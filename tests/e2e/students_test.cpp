@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <ostream>
 #include <yaml-cpp/yaml.h>
 
 namespace {
@@ -23,6 +24,9 @@ struct Submission {
     fs::path source;   // file or folder to copy into a scratch folder
     std::string why;
 };
+
+// gtest prints a parameter with this instead of its bytes.
+void PrintTo(const Submission& s, std::ostream* out) { *out << s.name << " (" << s.lab << ", " << s.expect << ")"; }
 
 std::vector<Submission> submissions() {
     std::vector<Submission> all;
