@@ -52,9 +52,9 @@ std::string in_fresh_namespace(const std::function<std::string()>& body) {
     return *outcome.payload;
 }
 
-#define RUN_IN_FRESH_NAMESPACE(body)                                     \
+#define RUN_IN_FRESH_NAMESPACE(...)                                      \
     do {                                                                 \
-        auto payload = in_fresh_namespace(body);                         \
+        auto payload = in_fresh_namespace(__VA_ARGS__);                  \
         if (payload.starts_with("SKIP ")) GTEST_SKIP() << payload;       \
         EXPECT_EQ(payload, "");                                          \
     } while (false)
