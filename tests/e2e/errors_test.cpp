@@ -64,7 +64,6 @@ TEST(e2eErrors, AProgramKilledBySigsegvIsNamedInTheMessage) {
 }
 
 TEST(e2eErrors, HowTheProgramEndedReadsAsASentence) {
-    E2E_KNOWN_BUG("'the program had was killed by signal 11', from harness/runner/test_run.cpp add_exit_context()");
     // Not "the program had was killed by signal 11": the exit is described once, grammatically.
     auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--format", "json", "--", "python3",
                               fixture("segfault_on_connect.py")});
@@ -75,7 +74,6 @@ TEST(e2eErrors, HowTheProgramEndedReadsAsASentence) {
 }
 
 TEST(e2eErrors, HowTheProgramEndedIsInPortugueseWithLangPt) {
-    E2E_KNOWN_BUG("ExitStatus::describe() is English only, also in pt messages");
     auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--lang", "pt", "--format", "json", "--",
                               "python3", fixture("segfault_on_connect.py")});
     ASSERT_FALSE(run.timed_out) << run.describe();
@@ -85,7 +83,6 @@ TEST(e2eErrors, HowTheProgramEndedIsInPortugueseWithLangPt) {
 }
 
 TEST(e2eErrors, AWaitCutShortByTheTestLimitDoesNotClaimItsOwnDeadline) {
-    E2E_KNOWN_BUG("messages name the step's within, not the test limit that ended the wait");
     // deadline.yaml: test limit 3s, one expect_line with within: 60s. It fails at about 3 s,
     // so "within 60.0 s" would tell the student something that did not happen.
     auto run = run_sockgrade({"run", fixture("deadline.yaml"), "--format", "json", "--", "python3",
