@@ -379,6 +379,9 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
     auto scratch_root = (fs::path(work_dir) / "scratch").string();
     fs::create_directories(scratch_root, ec);
     ::chmod(scratch_root.c_str(), 0711);
+    auto child_tmp = (fs::path(work_dir) / "tmp").string();
+    fs::create_directories(child_tmp, ec);
+    ::chmod(child_tmp.c_str(), 0711);
     const auto time_limit = child_time_limit(scenario, options);
     const int jobs = std::max(1, options.jobs);
     const pid_t parent = ::getpid();
@@ -406,6 +409,9 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
             ::close(channel[0]);
             for (auto& other : running) ::close(other.fd);
             if (options.interrupt_fd >= 0) ::close(options.interrupt_fd);
+            // Temporary folders (the test workers' HOMEs) go inside the scratch space, which the
+            // parent removes at the end even if this child is killed.
+            ::setenv("TMPDIR", child_tmp.c_str(), 1);
             std::string text;
             try {
                 auto record = grade_submission(students[index], scenario, options, scratch_root, hashes[index], key);

@@ -225,6 +225,7 @@ struct HtmlWords {
     const char* tests_hint;
     const char* test;
     const char* pass_rate;
+    const char* points;
     const char* problems;
     const char* no_problems;
     const char* similar;
@@ -249,7 +250,7 @@ const HtmlWords& html_words(const std::string& lang) {
     static const HtmlWords en{"en", "class report", "students", "graded", "full marks", "mean", "median",
                               "Scores", "Tests, hardest first",
                               "Share of the graded submissions that passed each test (submissions that could not run are left out).",
-                              "test", "passed", "Submissions that need a look", "None: every submission was graded.",
+                              "test", "passed", "points", "Submissions that need a look", "None: every submission was graded.",
                               "Similar sources (a hint, not a verdict)",
                               "Pairs whose source is the same, or nearly, once comments and whitespace are removed. Short lab programs that follow the slides are alike by nature: look before you judge.",
                               "identical", "No pair of submissions is suspiciously similar.", "Students",
@@ -260,7 +261,7 @@ const HtmlWords& html_words(const std::string& lang) {
     static const HtmlWords pt{"pt", "relatório da turma", "alunos", "avaliados", "nota máxima", "média", "mediana",
                               "Notas", "Testes, do mais difícil ao mais fácil",
                               "Parte das entregas avaliadas que passou em cada teste (entregas que não rodaram ficam de fora).",
-                              "teste", "passaram", "Entregas que merecem atenção", "Nenhuma: todas as entregas foram avaliadas.",
+                              "teste", "passaram", "pontos", "Entregas que merecem atenção", "Nenhuma: todas as entregas foram avaliadas.",
                               "Códigos parecidos (uma pista, não um veredito)",
                               "Pares cujo código é igual, ou quase, depois de tirar comentários e espaços. Programas curtos que seguem os slides são parecidos por natureza: confira antes de julgar.",
                               "idênticos", "Nenhum par de entregas é suspeitamente parecido.", "Alunos",
@@ -282,7 +283,7 @@ h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin:1.6rem 0 .5rem;bo
 .stat{background:var(--soft);border:1px solid var(--line);border-radius:.5rem;padding:.4rem .8rem;min-width:7rem}
 .stat b{display:block;font-size:1.3rem}
 svg{max-width:100%;height:auto}
-svg text{fill:var(--fg);font-size:11px}
+svg text{fill:var(--fg);font-size:14px}
 svg rect.bar{fill:var(--bar)}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
@@ -290,7 +291,7 @@ th[data-key]{cursor:pointer;user-select:none;white-space:nowrap}
 th[aria-sort=ascending]::after{content:" \25B2"}th[aria-sort=descending]::after{content:" \25BC"}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .rate{display:inline-block;height:.7rem;background:var(--bar);border-radius:.2rem;vertical-align:middle}
-.ratebox{display:inline-block;width:8rem;background:var(--soft);border-radius:.2rem;margin-right:.4rem}
+.ratebox{display:inline-block;width:8rem;background:var(--soft);border-radius:.2rem}
 tr.row{cursor:pointer}
 tr.row:hover,tr.row:focus{background:var(--soft);outline:none}
 tr.detail{display:none}
@@ -447,14 +448,14 @@ std::string render_html_report(const ClassInfo& info, const std::vector<Record>&
     });
     html += fmt::format("<section id=\"tests\">\n<h2>{}</h2>\n<p class=\"hint\">{}</p>\n", html_escape(w.tests),
                         html_escape(w.tests_hint));
-    html += fmt::format("<table>\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-                        html_escape(w.test), html_escape(w.pass_rate), html_escape(w.score));
+    html += fmt::format("<table>\n<thead><tr><th>{}</th><th class=\"num\" colspan=\"2\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+                        html_escape(w.test), html_escape(w.pass_rate), html_escape(w.points));
     for (const auto& rate : rates) {
         double percent = rate.ran ? 100.0 * rate.passed / rate.ran : 0;
         auto test_title = clean(rate.test->title.in(lang));
         html += fmt::format(
             "<tr class=\"test\" data-test=\"{}\"><td><b>{}</b>{}</td><td class=\"num\"><span class=\"ratebox\"><span "
-            "class=\"rate\" style=\"width:{:.0f}%\"></span></span>{}/{} ({:.0f}%)</td><td class=\"num\">{}</td></tr>\n",
+            "class=\"rate\" style=\"width:{:.0f}%\"></span></span></td><td class=\"num\">{}/{} ({:.0f}%)</td><td class=\"num\">{}</td></tr>\n",
             html_escape(rate.test->name), html_escape(rate.test->name),
             test_title.empty() ? std::string() : "<br/><span class=\"hint\">" + html_escape(test_title) + "</span>",
             percent, rate.passed, rate.ran, percent, format_points(rate.test->points));
