@@ -375,7 +375,7 @@ std::vector<std::string> tcp_students() {
 
 // --- the tests ----------------------------------------------------------------
 
-TEST(Grade, WholeClassWithOneJobMatchesTheTeachersGradebook) {
+TEST(e2eBatch, WholeClassWithOneJobMatchesTheTeachersGradebook) {
     TempDir out;
     auto run = sockgrade({"grade", "tcp-server", tcp_class, "--jobs", "1", "--out", out.path()});
     ASSERT_EQ(run.status, 1) << run.describe();  // some students failed: 1, never 2
@@ -407,7 +407,7 @@ TEST(Grade, WholeClassWithOneJobMatchesTheTeachersGradebook) {
     EXPECT_EQ(json["score"], 10);
 }
 
-TEST(Grade, TwoJobsGiveTheSameGradebook) {
+TEST(e2eBatch, TwoJobsGiveTheSameGradebook) {
     TempDir out;
     auto run = sockgrade({"grade", "tcp-server", tcp_class, "--jobs", "2", "--out", out.path()});
     ASSERT_EQ(run.status, 1) << run.describe();
@@ -419,7 +419,7 @@ TEST(Grade, TwoJobsGiveTheSameGradebook) {
     EXPECT_EQ(run.err.find('\r'), std::string::npos);
 }
 
-TEST(Grade, CtrlCKeepsWhatIsDoneAndTheNextRunFinishes) {
+TEST(e2eBatch, CtrlCKeepsWhatIsDoneAndTheNextRunFinishes) {
     TempDir out;
     const auto students = tcp_students();
     {
@@ -456,7 +456,7 @@ TEST(Grade, CtrlCKeepsWhatIsDoneAndTheNextRunFinishes) {
     EXPECT_EQ(read_text(out / "report.html").find("Grading was interrupted"), std::string::npos);
 }
 
-TEST(Grade, ThreeShardsMergedEqualOneRun) {
+TEST(e2eBatch, ThreeShardsMergedEqualOneRun) {
     TempDir out;
     // The three slices run side by side, as a CI matrix would.
     std::vector<std::unique_ptr<Sockgrade>> shards;
@@ -493,7 +493,7 @@ TEST(Grade, ThreeShardsMergedEqualOneRun) {
     EXPECT_NE(mixed.err.find("shards must be graded alike"), std::string::npos) << mixed.err;
 }
 
-TEST(Grade, ChangedSubmissionsAreGradedAgainAndForceGradesAll) {
+TEST(e2eBatch, ChangedSubmissionsAreGradedAgainAndForceGradesAll) {
     TempDir dir, out;
     copy_students(dir.path(), {"ana", "gabi", "heitor"});
     auto first = sockgrade({"grade", "tcp-server", dir.path(), "--out", out.path()});
@@ -511,7 +511,7 @@ TEST(Grade, ChangedSubmissionsAreGradedAgainAndForceGradesAll) {
     EXPECT_EQ(lines_of(read_text(out / "gradebook.csv")), rows);
 }
 
-TEST(Grade, ZipWithNestedFoldersAndZipSlipEntries) {
+TEST(e2eBatch, ZipWithNestedFoldersAndZipSlipEntries) {
     if (!have_tool("unzip")) GTEST_SKIP() << "unzip is not installed: .zip classes cannot be opened here";
     if (!have_tool("python3")) GTEST_SKIP() << "python3 (to write the test's archive) is not installed";
     TempDir dir, out;
@@ -545,7 +545,7 @@ with zipfile.ZipFile(dst, 'w') as z:
     EXPECT_FALSE(fs::exists("/tmp/evil-sockgrade-abs.txt"));
 }
 
-TEST(Grade, EmptyFolderSaysSo) {
+TEST(e2eBatch, EmptyFolderSaysSo) {
     TempDir dir, out;
     auto run = sockgrade({"grade", "tcp-server", dir.path(), "--out", out.path()});
     EXPECT_EQ(run.status, 2) << run.describe();
@@ -559,7 +559,7 @@ TEST(Grade, EmptyFolderSaysSo) {
     EXPECT_EQ(bad_shard.status, 2);
 }
 
-TEST(Grade, ReportOpensInAHeadlessBrowser) {
+TEST(e2eBatch, ReportOpensInAHeadlessBrowser) {
     std::string browser;
     for (const char* name : {"chromium", "chromium-browser", "google-chrome"})
         if (have_tool(name)) {
