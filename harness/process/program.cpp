@@ -23,7 +23,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/stdio.hpp>
-#include <boost/process/v2/start_dir.hpp>
 #include <fmt/format.h>
 
 namespace sockgrade::process {
@@ -62,7 +61,7 @@ Resolved resolve_executable(const std::string& name, const std::string& path_var
         auto end = path_variable.find(':', start);
         if (end == std::string::npos) end = path_variable.size();
         std::string dir = path_variable.substr(start, end - start);
-        if (dir.empty()) dir = ".";
+        if (dir.empty()) dir = cwd;  // the program's folder, not the grader's
         std::string candidate = dir + "/" + name;
         if (usable(candidate)) return {candidate, ""};
         start = end + 1;
@@ -88,6 +87,12 @@ struct ChildSetup {
     bp::error_code on_exec_setup(Launcher& launcher, const bp::filesystem::path& executable,
                                  const char* const*& argv) const {
         ::setpgid(0, 0);
+        // Our own chdir: Boost 1.81's start_dir calls exit() in the child when it fails.
+        if (::chdir(spec.cwd.c_str()) < 0) {
+            int error = errno;
+            [[maybe_unused]] auto ignored = ::write(launcher.fd_whitelist.back(), &error, sizeof error);
+            ::_exit(127);
+        }
         // A fresh signal state: the grader ignores SIGPIPE, the program must not inherit that.
         for (int s = 1; s < NSIG; ++s) ::signal(s, SIG_DFL);
         sigset_t none;
@@ -207,9 +212,12 @@ std::unique_ptr<Program> Program::launch(asio::any_io_executor executor, const L
     bp::process child = bp::default_process_launcher()(
         executor, ec, bp::filesystem::path(resolved.path), args,
         bp::process_stdio{in_read.fd, out_write.fd, err_write.fd},
-        bp::process_start_dir(spec.cwd), ChildSetup{spec, envp.data()});
+        ChildSetup{spec, envp.data()});
     if (ec) {
-        error = fmt::format("could not start '{}': {}", spec.argv.front(), ec.message());
+        if (ec.value() == ENOENT && ::access(spec.cwd.c_str(), X_OK) != 0)
+            error = fmt::format("could not enter the folder '{}': {}", spec.cwd, std::strerror(errno));
+        else
+            error = fmt::format("could not start '{}': {}", spec.argv.front(), ec.message());
         return nullptr;
     }
     program->pid_ = child.id();

@@ -7,6 +7,7 @@ namespace sockgrade::runner {
 using nlohmann::json;
 
 namespace {
+TestResult read(const json& j);
 json text(const Text& t) { return {{"en", t.en}, {"pt", t.pt}}; }
 Text text(const json& j) { return {j.value("en", ""), j.value("pt", "")}; }
 }  // namespace
@@ -27,6 +28,15 @@ std::string to_wire(const TestResult& r) {
 std::optional<TestResult> from_wire(const std::string& bytes) {
     json j = json::parse(bytes, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    try {
+        return read(j);
+    } catch (const json::exception&) {
+        return std::nullopt;  // a field of the wrong type: not what to_wire made
+    }
+}
+
+namespace {
+TestResult read(const json& j) {
     TestResult r;
     r.name = j.value("name", "");
     r.title = text(j.value("title", json::object()));
@@ -46,5 +56,6 @@ std::optional<TestResult> from_wire(const std::string& bytes) {
     }
     return r;
 }
+}  // namespace
 
 }  // namespace sockgrade::runner

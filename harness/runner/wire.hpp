@@ -1,4 +1,6 @@
-// A TestResult as bytes, to carry it out of the sandbox worker. Lossless.
+// A TestResult as bytes, to carry it out of the sandbox worker. Lossless for
+// what the runner makes: transcript and message texts are already escaped to
+// valid UTF-8 (util::printable); any other invalid byte would become U+FFFD.
 #pragma once
 
 #include <optional>

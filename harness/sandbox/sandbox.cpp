@@ -127,8 +127,11 @@ std::vector<pid_t> children_of(pid_t parent) {
 void end_all_processes() {
     if (namespace_init > 0) {
         ::kill(namespace_init, SIGKILL);
-        ::waitpid(namespace_init, nullptr, 0);
         namespace_init = -1;
+        // The init cannot finish dying while a zombie of ours sits in its
+        // namespace (a child whose exec failed, say): reap every child.
+        for (;;)
+            if (::waitpid(-1, nullptr, 0) < 0 && errno != EINTR) break;
     }
     // Orphans re-parent to the worker (a subreaper): kill and reap until none is left.
     for (int round = 0; round < 1000; ++round) {
@@ -177,7 +180,14 @@ WorkerOutcome run_in_worker(const std::function<std::string(const Isolation&)>& 
         } else {
             isolation.namespaces = true;
         }
-        std::string payload = body(isolation);
+        std::string payload;
+        try {
+            payload = body(isolation);
+        } catch (...) {
+            // Never let an exception unwind into this copy of the grader.
+            end_all_processes();
+            ::_exit(5);
+        }
         end_all_processes();
         std::size_t written = 0;
         while (written < payload.size()) {
@@ -221,6 +231,7 @@ WorkerOutcome run_in_worker(const std::function<std::string(const Isolation&)>& 
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         std::string how = WIFSIGNALED(status) ? fmt::format("was killed by signal {}", WTERMSIG(status))
                                               : fmt::format("exited with status {}", WEXITSTATUS(status));
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 5) how = "failed with an unexpected error";
         return {std::nullopt, "the test worker " + how};
     }
     return {std::move(payload), {}};

@@ -16,6 +16,11 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
     if (length == 0 || i + length > s.size()) return 0;
     if (length == 2 && lead < 0xC2) return 0;  // overlong
+    if (length >= 3) {
+        unsigned char second = byte(i + 1);
+        if (length == 3 && ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F))) return 0;  // overlong, surrogate
+        if (length == 4 && (lead > 0xF4 || (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F))) return 0;
+    }
     for (std::size_t k = 1; k < length; ++k)
         if ((byte(i + k) >> 6) != 0x2) return 0;
     return length;
