@@ -26,6 +26,7 @@ namespace sockgrade::sandbox {
 namespace {
 
 pid_t namespace_init = -1;  // the worker's PID-namespace init, when it has one
+bool in_pid_namespace = false;  // our children live in a PID namespace of their own
 std::optional<Credentials> chosen_user;
 
 bool write_file(const std::string& path, const std::string& text) {
@@ -90,6 +91,7 @@ std::optional<std::string> enter_namespaces() {
     if (init < 0) return errno_text("fork of the namespace init");
     if (init == 0) run_namespace_init();
     namespace_init = init;
+    in_pid_namespace = true;
     return std::nullopt;
 }
 
@@ -125,13 +127,14 @@ std::vector<pid_t> children_of(pid_t parent) {
 }  // namespace
 
 void end_all_processes() {
-    if (namespace_init > 0) {
-        ::kill(namespace_init, SIGKILL);
+    if (in_pid_namespace) {
+        if (namespace_init > 0) ::kill(namespace_init, SIGKILL);
         namespace_init = -1;
         // The init cannot finish dying while a zombie of ours sits in its
         // namespace (a child whose exec failed, say): reap every child.
         for (;;)
             if (::waitpid(-1, nullptr, 0) < 0 && errno != EINTR) break;
+        return;  // the kernel ended everything in the namespace: no /proc sweep needed
     }
     // Orphans re-parent to the worker (a subreaper): kill and reap until none is left.
     for (int round = 0; round < 1000; ++round) {
