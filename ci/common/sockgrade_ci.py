@@ -227,8 +227,8 @@ def sockgrade_command(sockgrade, plan, reports, lang="", extra=()):
     if lang:
         argv += ["--lang", lang]
     argv += list(extra)
-    # --dir (one value) last: in sockgrade 0.1.0 a list option (--output, --only)
-    # right before `--` takes the `--` too, and the "-c" after it is then refused.
+    # --dir (one value) last: a sockgrade built before c6a3eac let a list option
+    # (--output, --only) right before `--` take the `--` too (docs/ci.md).
     argv += ["--dir", plan["dir"], "--", "/bin/sh", "-c", plan["run"]]
     return argv
 
