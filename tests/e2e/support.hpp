@@ -115,6 +115,8 @@ inline RunResult run_sockgrade(const std::vector<std::string>& args, const RunOp
     for (auto& arg : argv_strings) argv.push_back(arg.data());
     argv.push_back(nullptr);
 
+    const std::string exec_failed = "e2e support: could not execute " + binary + " (not built, or being relinked)\n";
+
     int out_pipe[2], err_pipe[2];
     if (::pipe2(out_pipe, O_CLOEXEC) < 0 || ::pipe2(err_pipe, O_CLOEXEC) < 0) {
         ADD_FAILURE() << "pipe2: " << std::strerror(errno);
@@ -135,6 +137,7 @@ inline RunResult run_sockgrade(const std::vector<std::string>& args, const RunOp
         ::dup2(err_pipe[1], 2);
         if (::chdir(options.cwd.c_str()) < 0) ::_exit(126);
         ::execve(argv[0], argv.data(), envp.data());
+        [[maybe_unused]] auto ignored = ::write(2, exec_failed.data(), exec_failed.size());
         ::_exit(127);
     }
     ::setpgid(pid, pid);
