@@ -582,20 +582,34 @@ private:
         double cpu_before = program_->cpu_seconds();
         auto output_before = stdout_.total_bytes() + stderr_.total_bytes();
         auto started = Clock::now();
-        co_await changes_.wait_until([&] { return exit_.has_value(); }, std::min(test_deadline_, started + window));
+        // CPU share alone depends on the machine's load (a spinning thread gets
+        // little CPU on a busy machine), so also sample whether a thread is
+        // runnable: an idle program's threads all sleep, a spinning one never does.
+        int samples = 0, running = 0;
+        co_await util::poll_until(
+            changes_,
+            [&] {
+                ++samples;
+                if (!program_->settled()) ++running;
+                return exit_.has_value();
+            },
+            std::min(test_deadline_, started + window), std::chrono::milliseconds(10));
         if (exit_)
             co_return failure(fmt::format("the program {} while it should have been waiting idle", exit_->describe()),
                               fmt::format("o programa {} quando deveria estar ocioso", exit_->describe_pt()));
         double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
         double percent = elapsed > 0 ? 100.0 * (program_->cpu_seconds() - cpu_before) / elapsed : 0;
+        double running_share = samples > 0 ? 100.0 * running / samples : 0;
         auto printed = stdout_.total_bytes() + stderr_.total_bytes() - output_before;
-        if (percent > step.cpu_percent)
-            co_return failure(fmt::format("while nobody talked, the program used {:.0f}% of a CPU (at most {:.0f}% expected): "
-                                          "a loop is spinning, e.g. on a recv() that returns nothing after a client left",
-                                          percent, step.cpu_percent),
-                              fmt::format("sem ninguém falando, o programa usou {:.0f}% de uma CPU (esperado no máximo {:.0f}%): "
-                                          "um laço está girando, p.ex. num recv() que retorna vazio depois que um cliente saiu",
-                                          percent, step.cpu_percent));
+        if (percent > step.cpu_percent || running_share > 50)
+            co_return failure(fmt::format("while nobody talked, the program kept a CPU busy ({:.0f}% of a CPU used, a thread "
+                                          "running in {:.0f}% of the samples; at most {:.0f}% expected): a loop is spinning, "
+                                          "e.g. on a recv() that returns nothing after a client left",
+                                          percent, running_share, step.cpu_percent),
+                              fmt::format("sem ninguém falando, o programa manteve uma CPU ocupada ({:.0f}% de uma CPU, uma "
+                                          "thread rodando em {:.0f}% das amostras; esperado no máximo {:.0f}%): um laço está "
+                                          "girando, p.ex. num recv() que retorna vazio depois que um cliente saiu",
+                                          percent, running_share, step.cpu_percent));
         if (printed > 64 * 1024)
             co_return failure(fmt::format("while nobody talked, the program printed {} bytes", printed),
                               fmt::format("sem ninguém falando, o programa imprimiu {} bytes", printed));
