@@ -325,6 +325,12 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
         summary.fatal = roster.error;
         return summary;
     }
+    // `--out` inside the class folder (the default ./sockgrade-out when run there) is not a student.
+    auto out_canonical = fs::weakly_canonical(options.out_dir, ec);
+    std::erase_if(roster.students, [&](const Student& student) {
+        std::error_code same_error;
+        return fs::weakly_canonical(student.dir, same_error) == out_canonical;
+    });
     auto students = options.shard ? take_shard(roster.students, options.shard->first, options.shard->second)
                                   : roster.students;
     auto key = grading_key(scenario, options);

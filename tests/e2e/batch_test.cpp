@@ -494,21 +494,23 @@ TEST(e2eBatch, ThreeShardsMergedEqualOneRun) {
 }
 
 TEST(e2eBatch, ChangedSubmissionsAreGradedAgainAndForceGradesAll) {
-    TempDir dir, out;
+    TempDir dir;
+    // The output folder inside the class folder (as `cd class; sockgrade grade lab .` makes it) is no student.
+    const std::string out = dir / "sockgrade-out";
     copy_students(dir.path(), {"ana", "gabi", "heitor"});
-    auto first = sockgrade({"grade", "tcp-server", dir.path(), "--out", out.path()});
+    auto first = sockgrade({"grade", "tcp-server", dir.path(), "--out", out});
     ASSERT_EQ(first.status, 1) << first.describe();
     // gabi hands in her program after all.
     fs::copy_file(fs::path(tcp_class) / "ana/servidor.py", fs::path(dir.path()) / "gabi/servidor.py");
-    auto second = sockgrade({"grade", "tcp-server", dir.path(), "--out", out.path()});
+    auto second = sockgrade({"grade", "tcp-server", dir.path(), "--out", out});
     ASSERT_EQ(second.status, 1) << second.describe();
     EXPECT_EQ(count(second.err, "unchanged, kept from the last run"), 2) << second.err;
-    auto rows = lines_of(read_text(out / "gradebook.csv"));
+    auto rows = lines_of(read_text(out + "/gradebook.csv"));
     ASSERT_EQ(rows.size(), 4u);
     EXPECT_EQ(rows[2], "gabi,10,10,2,3,2,2,1,,graded,");
-    auto forced = sockgrade({"grade", "tcp-server", dir.path(), "--out", out.path(), "--force"});
+    auto forced = sockgrade({"grade", "tcp-server", dir.path(), "--out", out, "--force"});
     EXPECT_EQ(count(forced.err, "unchanged, kept from the last run"), 0) << forced.err;
-    EXPECT_EQ(lines_of(read_text(out / "gradebook.csv")), rows);
+    EXPECT_EQ(lines_of(read_text(out + "/gradebook.csv")), rows);
 }
 
 TEST(e2eBatch, ZipWithNestedFoldersAndZipSlipEntries) {
