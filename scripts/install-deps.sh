@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   iproute2 procps
   python3                   # the bundled examples are Python 3 (Java, Python 2 tests skip when absent)
+  unzip                     # `sockgrade grade` opens a class handed in as a .zip
 )
 
 missing=()
