@@ -1,6 +1,8 @@
 #include "batch/record.hpp"
 
-#include "report/report.hpp"
+#include <stdexcept>
+
+#include "runner/wire.hpp"
 
 namespace sockgrade::batch {
 
@@ -15,7 +17,8 @@ scenario::Text text_from(const json& j) { return {j.value("en", ""), j.value("pt
 
 json result_json(const runner::ScenarioResult& result) {
     json tests = json::array();
-    for (const auto& test : result.tests) tests.push_back(report::to_wire(test));
+    // Each test as runner/wire.hpp carries it out of a sandbox worker (a JSON object).
+    for (const auto& test : result.tests) tests.push_back(json::parse(runner::to_wire(test)));
     return {{"scenario", result.scenario}, {"title", text_json(result.title)}, {"command", result.command},
             {"tests", std::move(tests)},   {"score", result.score},          {"max_score", result.max_score},
             {"seconds", result.seconds},   {"notes", result.notes},          {"errors", result.errors}};
@@ -26,7 +29,11 @@ runner::ScenarioResult result_from(const json& j) {
     result.scenario = j.at("scenario").get<std::string>();
     result.title = text_from(j.at("title"));
     result.command = j.at("command").get<std::string>();
-    for (const auto& test : j.at("tests")) result.tests.push_back(report::from_wire(test));
+    for (const auto& test : j.at("tests")) {
+        auto parsed = runner::from_wire(test.dump(-1, ' ', false, json::error_handler_t::replace));
+        if (!parsed) throw std::invalid_argument("a test result that is not in the wire format");
+        result.tests.push_back(std::move(*parsed));
+    }
     result.score = j.at("score").get<double>();
     result.max_score = j.at("max_score").get<double>();
     result.seconds = j.at("seconds").get<double>();

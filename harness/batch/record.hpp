@@ -34,8 +34,8 @@ struct Record {
     bool flaky() const;
 };
 
-// Lossless for test results (report::to_wire); other strings must be UTF-8
-// or are replaced when dumped.
+// Test results travel as runner/wire.hpp writes them; strings that are not
+// UTF-8 are replaced when dumped (never an exception).
 nlohmann::json record_to_json(const Record& record);
 // nullopt when the JSON is not a record (an older or foreign file).
 std::optional<Record> record_from_json(const nlohmann::json& json);

@@ -586,3 +586,27 @@ TEST(e2eBatch, ReportOpensInAHeadlessBrowser) {
 }
 
 }  // namespace
+
+namespace {
+
+// The Slurm templates in ci/batch run as they are, with a job array's variables set by hand.
+TEST(e2eBatch, SlurmTemplatesGradeAndMergeSlices) {
+    TempDir dir, out;
+    copy_students(dir.path(), {"ana", "gabi", "heitor"});
+    const std::string templates = std::string(SOCKGRADE_TESTS_DIR) + "/../ci/batch";
+    auto env = "LAB=tcp-server CLASS='" + dir.path() + "' OUT='" + out.path() + "' SHARDS=2 SOCKGRADE='" + binary + "' ";
+    for (int k = 1; k <= 2; ++k) {
+        auto line = env + "SLURM_ARRAY_TASK_ID=" + std::to_string(k) + " SLURM_CPUS_PER_TASK=1 timeout 250 bash '" +
+                    templates + "/slurm-grade.sbatch' >/dev/null 2>&1";
+        ASSERT_EQ(std::system(line.c_str()), 0) << line;
+    }
+    auto merge = env + "timeout 60 bash '" + templates + "/slurm-merge.sbatch' >/dev/null 2>&1";
+    ASSERT_EQ(std::system(merge.c_str()), 0) << merge;
+    auto rows = lines_of(read_text(out / "merged/gradebook.csv"));
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows[1], "ana,10,10,2,3,2,2,1,,graded,");
+    EXPECT_TRUE(rows[2].starts_with("gabi,0,10,")) << rows[2];
+    EXPECT_TRUE(rows[3].starts_with("heitor,0,10,")) << rows[3];
+}
+
+}  // namespace
