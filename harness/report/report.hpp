@@ -48,13 +48,6 @@ std::string render(const runner::ScenarioResult& result, Format format, const Op
 // One test as the `--format json` report shows it, texts in one language.
 nlohmann::json to_json(const runner::TestResult& test, const std::string& lang);
 
-// Lossless form of a TestResult (both languages, every field), e.g. from a
-// sandbox worker to the grader. Strings that are not valid UTF-8 travel as
-// {"base64": ...} so that dumping the JSON never throws and no byte is lost.
-nlohmann::json to_wire(const runner::TestResult& test);
-// Throws (nlohmann::json::exception, std::invalid_argument) when `wire` is not
-// what to_wire made: both ends are ours, so that is a programming error.
-runner::TestResult from_wire(const nlohmann::json& wire);
 
 // True when fd is a terminal, NO_COLOR is unset or empty and TERM is not "dumb".
 bool colour_wanted(int fd);
