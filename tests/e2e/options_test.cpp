@@ -69,7 +69,6 @@ TEST(e2eOptions, PortIsWhatTheGraderChecks) {
 }
 
 TEST(e2eOptions, RepeatableOptionsBeforeTheDoubleDashLeaveTheCommandsOwnOptionsAlone) {
-    E2E_KNOWN_BUG("CLI11 2.1 vector options (--only, --env, --format, --output) eat the '--' (harness/cli/run_command.cpp)");
     // "python3 -B server.py" and "java -cp . Server" are ordinary commands: everything after
     // "--" is the program's, whichever options of sockgrade come before it, even words that
     // look like sockgrade's own options ("--lang pt" here is the program's argument).
