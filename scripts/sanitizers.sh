@@ -42,11 +42,15 @@ need_packages() {
 }
 
 jobs=$(nproc)
-tests_filter=(-L "unit|e2e")
+# Left out: the tests of the release binary's packaging (its shared libraries,
+# the size of the Classroom 50 bundle), which a sanitizer build changes.
+tests_filter=(-L "unit|e2e" -E "^(CiInstall\.|CiClassroom50\.BundleAutograder)")
 [ "${SOCKGRADE_SANITIZE_SELFTEST:-0}" = 1 ] || tests_filter+=(-LE selftest)
 status=0
 
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}"
+# handle_segv=0: a worker that crashes must die of its signal (the grader says
+# which one; tests/unit/sandbox checks it), not exit 1 from ASan's handler.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:handle_segv=0:halt_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
 
