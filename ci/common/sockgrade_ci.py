@@ -169,9 +169,10 @@ def resolve(assignment, submission_dir):
 
 def private_copy(folder):
     """A copy of the submission the program may read and write. As root,
-    sockgrade runs the program as `nobody`, which may not enter /autograder
-    nor write in it (logs, __pycache__): the copy is in a fresh folder under
-    the temporary folder, owned by nobody. Not root: the folder itself."""
+    sockgrade runs each test's program as a user of its own in nobody's group,
+    which may not write in /autograder (logs, __pycache__): the copy is in a
+    fresh folder under the temporary folder, owned by nobody and writable by
+    its group. Not root: the folder itself."""
     if os.geteuid() != 0:
         return folder
     import shutil  # noqa: PLC0415
@@ -186,7 +187,7 @@ def private_copy(folder):
 
 
 def give_to_nobody(folder):
-    """chown -R nobody: what the build made is the program's too."""
+    """chown -R nobody, chmod -R g+rwX: what the build made is the program's too."""
     if os.geteuid() != 0:
         return
     import pwd  # noqa: PLC0415
@@ -199,6 +200,9 @@ def give_to_nobody(folder):
         for name in [root] + [os.path.join(root, n) for n in dirs + files]:
             try:
                 os.lchown(name, nobody.pw_uid, nobody.pw_gid)
+                if not os.path.islink(name):
+                    mode = os.stat(name).st_mode
+                    os.chmod(name, mode | 0o060 | (0o010 if os.path.isdir(name) else 0))
             except OSError:
                 pass
 

@@ -216,6 +216,20 @@ void chown_tree(const std::string& dir, unsigned uid, unsigned gid) {
         ignored = ::lchown(it->path().c_str(), uid, gid);
 }
 
+void let_group_write(const std::string& dir) {
+    std::error_code ec;
+    auto add = [](const fs::path& path) {
+        std::error_code ignored;
+        auto status = fs::symlink_status(path, ignored);
+        if (fs::is_symlink(status)) return;  // a link's own mode means nothing; never follow it
+        fs::permissions(path, fs::perms::group_read | fs::perms::group_write |
+                                  (fs::is_directory(status) ? fs::perms::group_exec : fs::perms::none),
+                        fs::perm_options::add, ignored);
+    };
+    add(dir);
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) add(it->path());
+}
+
 void remove_tree(const std::string& dir) {
     std::error_code ec;
     fs::remove_all(dir, ec);  // removes symlinks themselves, never what they point to

@@ -52,6 +52,8 @@ CopyReport copy_tree(const std::string& from, const std::string& to, std::uint64
 
 // chown -R without following symlinks.
 void chown_tree(const std::string& dir, unsigned uid, unsigned gid);
+// Adds group read and write (and search, for folders) to a tree; links are left alone.
+void let_group_write(const std::string& dir);
 
 // Removes a folder and everything in it; never follows symlinks.
 void remove_tree(const std::string& dir);

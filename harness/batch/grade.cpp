@@ -170,9 +170,14 @@ Record grade_submission(const Student& student, const scenario::Scenario& scenar
     auto copied = copy_tree(student.dir, scratch, std::uint64_t(200) << 20);
     for (const auto& skipped : copied.skipped) record.notes.push_back("not copied: " + to_utf8(skipped));
     if (copied.too_big) return not_graded("no-program", "the submission is larger than 200 MiB; it was not graded");
-    ::chmod(scratch.c_str(), 0700);
+    // Builds run as the program user (nobody), each test's program as a user of
+    // its own in nobody's group: the group may write, no one else may look.
     auto credentials = sandbox::program_credentials();
-    if (credentials) chown_tree(scratch, credentials->uid, credentials->gid);
+    if (credentials) {
+        chown_tree(scratch, credentials->uid, credentials->gid);
+        let_group_write(scratch);
+    }
+    ::chmod(scratch.c_str(), credentials ? 02770 : 0700);
 
     DetectOptions detect_options;
     detect_options.run = options.run;

@@ -47,7 +47,7 @@ void add_grade_options(CLI::App& command, GradeArgs& args) {
         ->check(CLI::Range(1, 3600));
     command.add_flag("--teacher-feedback", args.teacher_feedback,
                      "feedback files show hidden tests' detail too (default: what a student may see)");
-    command.add_option("--user", args.user, "the user programs and builds run as when sockgrade is root (default: nobody)");
+    command.add_option("--user", args.user, "one user programs and builds run as when sockgrade is root (default: builds as nobody, each test's program as a user of its own in nobody's group)");
 }
 
 void add_merge_options(CLI::App& command, MergeArgs& args) {

@@ -64,7 +64,7 @@ void add_run_options(CLI::App& command, RunArgs& args) {
         ->check(CLI::Range(0.1, 100.0));
     command.add_option("--dir", args.dir, "the program's working folder (default: the current one)");
     command.add_option("--env", args.env, "add KEY=VALUE to the program's environment (may be repeated)");
-    command.add_option("--user", args.user, "the user the program runs as when sockgrade is root (default: nobody)");
+    command.add_option("--user", args.user, "one user every program runs as when sockgrade is root (default: a user of its own per test, in the group of nobody)");
     command.add_flag("--student", args.student, "student view: hidden tests show only pass or fail");
 }
 

@@ -10,6 +10,8 @@
 #include <linux/capability.h>
 #include <linux/close_range.h>
 #include <pty.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -110,6 +112,7 @@ struct ChildSetup {
         if (limits.file_bytes > 0) set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(limits.file_bytes));
         set_limit(RLIMIT_CORE, 0);
 
+        if (spec.private_mounts) enter_mount_namespace(spec);
         // Join the test's control groups while still allowed to; a failure leaves the rlimits as the cap.
         for (const auto& procs : spec.join_cgroups) {
             int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
@@ -119,7 +122,12 @@ struct ChildSetup {
             [[maybe_unused]] auto ignored = ::write(fd, pid, static_cast<std::size_t>(length));
             ::close(fd);
         }
-        if (spec.run_as) drop_privileges(spec.run_as->first, spec.run_as->second);
+        if (spec.run_as) {
+            drop_privileges(spec.run_as->first, spec.run_as->second);
+            // Each test has its own user, all in one group: files made group-writable
+            // stay usable by the next test's program in the same folder.
+            ::umask(002);
+        }
         ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 
         // Only stdin, stdout and stderr go to the program; the launcher's error pipe is close-on-exec.
@@ -129,6 +137,16 @@ struct ChildSetup {
         int report = launcher.fd_whitelist.back();  // the launcher's pipe that carries exec errors
         [[maybe_unused]] auto ignored = ::write(report, &error, sizeof error);
         ::_exit(127);
+    }
+
+    // Best effort: each mount that fails leaves what it would have hidden visible.
+    static void enter_mount_namespace(const LaunchSpec& spec) {
+        if (::unshare(CLONE_NEWNS) < 0) return;
+        // Nothing mounted below may propagate back to the host's mounts.
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) return;
+        for (const auto& file : spec.hidden_files) ::mount("/dev/null", file.c_str(), nullptr, MS_BIND, nullptr);
+        ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+        ::mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m");
     }
 
     // Becomes the unprivileged user, keeping only the right to read and list

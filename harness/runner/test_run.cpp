@@ -18,6 +18,7 @@
 #include "sandbox/cgroup.hpp"
 #include "sandbox/sandbox.hpp"
 #include "util/deadline.hpp"
+#include "util/durations.hpp"
 #include "util/text.hpp"
 
 namespace sockgrade::runner {
@@ -127,6 +128,10 @@ private:
                 }
             }
         }
+        // The terminal reports a dead program (EIO) before its exit status is
+        // reaped: wait a moment for it, so the message can name how it ended.
+        if (!outcome_.ok && program_ && !exit_ && stdout_.closed())
+            co_await changes_.wait_for([&] { return exit_.has_value(); }, std::chrono::milliseconds(500));
         if (!outcome_.ok) add_exit_context();
         note_limits();
         co_await tear_down();
@@ -178,6 +183,10 @@ private:
         if (credentials) spec.run_as = std::make_pair(credentials->uid, credentials->gid);
         cgroup_ = sandbox::Cgroup::create(limits.processes, limits.memory_bytes);
         if (cgroup_) spec.join_cgroups = cgroup_->procs_files();
+        // The kernel checks RLIMIT_NPROC before the pids group: let the group say no, and be reported.
+        if (cgroup_ && cgroup_->caps_processes()) spec.limits.processes = limits.processes * 2;
+        spec.private_mounts = sandbox::inside_namespaces();
+        spec.hidden_files = files_to_hide();
 
         std::string error;
         program_ = process::Program::launch(io_.get_executor(), spec, error);
@@ -187,6 +196,20 @@ private:
         asio::co_spawn(io_, read_output(program_->stderr_pipe(), stderr_, "stderr"), asio::detached);
         asio::co_spawn(io_, watch_exit(), asio::detached);
         return {};
+    }
+
+    // What the program must not read: the scenario (hidden tests and their
+    // secrets) and the machine's password hashes.
+    std::vector<std::string> files_to_hide() const {
+        std::vector<std::string> files;
+        std::error_code ec;
+        for (std::string path : {scenario_.path, std::string("/etc/shadow"), std::string("/etc/gshadow"),
+                                 std::string("/etc/shadow-"), std::string("/etc/gshadow-")}) {
+            if (path.empty()) continue;
+            auto absolute = std::filesystem::absolute(path, ec);
+            if (!ec && std::filesystem::is_regular_file(absolute, ec)) files.push_back(absolute.string());
+        }
+        return files;
     }
 
     template <typename Stream>
@@ -482,6 +505,17 @@ private:
             if (inbox.closed() && !step.target.program) {
                 closed_en = inbox.was_reset() ? "; then the program reset the connection" : "; then the program closed the connection";
                 closed_pt = inbox.was_reset() ? "; depois o programa resetou a conexão" : "; depois o programa fechou a conexão";
+            }
+            if (inbox.overflowed()) {
+                // What came after the cap was counted, not kept: it may hold the line.
+                bool output = source.name == "stdout" || source.name == "stderr";
+                auto cap = util::format_size(output ? scenario_.limits.output_bytes : scenario_.limits.peer_bytes);
+                if (auto unit = cap.find_first_not_of("0123456789"); unit != std::string::npos) cap.insert(unit, " ");
+                auto key = output ? "limits.output" : "limits.peer_output";
+                closed_en += fmt::format("; more than {} arrived there ({} bytes), and only the first {} were kept ({})",
+                                         cap, inbox.total_bytes(), cap, key);
+                closed_pt += fmt::format("; chegou mais de {} ali ({} bytes), e só os primeiros {} foram guardados ({})",
+                                         cap, inbox.total_bytes(), cap, key);
             }
             if (burst)
                 co_return failure(fmt::format("{} did not receive the {} lines of the burst in order {}: {}{}",

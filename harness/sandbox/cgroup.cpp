@@ -77,6 +77,11 @@ std::unique_ptr<Cgroup> Cgroup::create(int max_processes, std::int64_t max_memor
             group->procs_files_.push_back((dir / "cgroup.procs").string());
         }
     }
+    // A group under the CPU controller of its own: the scheduler shares CPU
+    // between groups first, so a fork bomb's 128 processes weigh as much as
+    // one program of the test beside it, not 128.
+    group->cpu_dir_ = make_group("cpu");
+    if (!group->cpu_dir_.empty()) group->procs_files_.push_back((fs::path(group->cpu_dir_) / "cgroup.procs").string());
     if (group->procs_files_.empty()) return nullptr;
     return group;
 }
@@ -84,12 +89,12 @@ std::unique_ptr<Cgroup> Cgroup::create(int max_processes, std::int64_t max_memor
 Cgroup::~Cgroup() {
     // Called once every process is gone; a group can only be removed empty.
     std::error_code ec;
-    for (const auto& dir : {pids_dir_, memory_dir_})
+    for (const auto& dir : {pids_dir_, memory_dir_, cpu_dir_})
         if (!dir.empty()) fs::remove(dir, ec);
 }
 
 void Cgroup::remove_leftovers() {
-    for (const char* controller : {"pids", "memory"}) {
+    for (const char* controller : {"pids", "memory", "cpu"}) {
         auto mine = own_group(controller);
         if (mine.empty()) continue;
         auto parent = fs::path("/sys/fs/cgroup") / controller / fs::path(mine).relative_path();

@@ -1,6 +1,6 @@
 // A control group that holds the program and everything it starts: a hard
 // cap on processes (a fork bomb stops there, whoever runs the grader) and on
-// memory. cgroup v1 (pids, memory controllers), where the grader may create
+// memory, and a CPU share of its own. cgroup v1 (pids, memory controllers), where the grader may create
 // groups; elsewhere the rlimits of process/ are the only caps.
 #pragma once
 
@@ -26,6 +26,7 @@ public:
     // any left by workers that no longer exist. Only empty groups can go.
     static void remove_leftovers();
 
+    bool caps_processes() const { return !pids_dir_.empty(); }
     bool process_limit_hit() const;  // a fork or thread was refused
     bool memory_limit_hit() const;   // the kernel killed for memory, or refused it
 
@@ -33,6 +34,7 @@ private:
     Cgroup() = default;
     std::string pids_dir_;
     std::string memory_dir_;
+    std::string cpu_dir_;
     std::vector<std::string> procs_files_;
 };
 

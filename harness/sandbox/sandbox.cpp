@@ -5,6 +5,8 @@
 #include <csignal>
 #include <cstring>
 #include <dirent.h>
+#include <filesystem>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <fstream>
 #include <net/if.h>
@@ -28,6 +30,15 @@ namespace {
 pid_t namespace_init = -1;  // the worker's PID-namespace init, when it has one
 bool in_pid_namespace = false;  // our children live in a PID namespace of their own
 std::optional<Credentials> chosen_user;
+std::optional<Credentials> test_user;  // this worker's own user for the program, when root
+
+// Root gives each test's program a user id of its own from this range, so
+// per-user counts (RLIMIT_NPROC: threads and processes) and the files it
+// leaves are that test's alone. A lock file per slot keeps concurrent
+// graders apart; the lock dies with the worker.
+constexpr uid_t first_test_uid = 2000000000;
+constexpr int test_uid_slots = 4096;
+constexpr const char* test_uid_lock_dir = "/run/sockgrade-users";
 
 bool write_file(const std::string& path, const std::string& text) {
     std::ofstream out(path);
@@ -76,7 +87,8 @@ std::optional<std::string> loopback_up() {
 std::optional<std::string> enter_namespaces() {
     uid_t uid = ::geteuid();
     gid_t gid = ::getegid();
-    int flags = CLONE_NEWNET | CLONE_NEWPID;
+    // A System V IPC namespace of its own too: segments a program leaves go with it.
+    int flags = CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC;
     if (uid != 0) flags |= CLONE_NEWUSER;
     if (::unshare(flags) < 0) return errno_text("unshare");
     if (uid != 0) {
@@ -124,6 +136,53 @@ std::vector<pid_t> children_of(pid_t parent) {
     return found;
 }
 
+// True when every id in [first, first + count) is mapped in our user namespace
+// (a container may map only 65536 ids: setuid to others fails).
+bool ids_mapped(const char* map_file, unsigned first, unsigned count) {
+    std::ifstream map(map_file);
+    unsigned inside = 0, outside = 0, length = 0;
+    while (map >> inside >> outside >> length)
+        if (first >= inside && std::uint64_t(first) + count <= std::uint64_t(inside) + length) return true;
+    return false;
+}
+
+// Claims a free slot of the test user range; nullopt when the range cannot be used here.
+std::optional<Credentials> claim_test_user(gid_t group) {
+    if (!ids_mapped("/proc/self/uid_map", first_test_uid, test_uid_slots)) return std::nullopt;
+    if (::mkdir(test_uid_lock_dir, 0700) < 0 && errno != EEXIST) return std::nullopt;
+    struct stat dir {};
+    // Ours alone: a directory another user made could hold planted locks.
+    if (::lstat(test_uid_lock_dir, &dir) < 0 || !S_ISDIR(dir.st_mode) || dir.st_uid != 0 || (dir.st_mode & 022))
+        return std::nullopt;
+    for (int slot = 0; slot < test_uid_slots; ++slot) {
+        auto path = fmt::format("{}/{}", test_uid_lock_dir, slot);
+        int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0) return std::nullopt;
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return Credentials{first_test_uid + static_cast<uid_t>(slot), group};
+        ::close(fd);  // another test holds it
+    }
+    return std::nullopt;
+}
+
+// Removes what the test's user left at the top of the shared temporary folders.
+void remove_files_of(uid_t uid) {
+    for (const char* dir : {"/tmp", "/var/tmp", "/dev/shm"}) {
+        DIR* listing = ::opendir(dir);
+        if (!listing) continue;
+        std::vector<std::string> owned;
+        while (auto* entry = ::readdir(listing)) {
+            std::string name = entry->d_name;
+            if (name == "." || name == "..") continue;
+            struct stat info {};
+            auto path = std::string(dir) + "/" + name;
+            if (::lstat(path.c_str(), &info) == 0 && info.st_uid == uid) owned.push_back(path);
+        }
+        ::closedir(listing);
+        std::error_code ignored;
+        for (const auto& path : owned) std::filesystem::remove_all(path, ignored);  // never follows links
+    }
+}
+
 }  // namespace
 
 void end_all_processes() {
@@ -145,7 +204,13 @@ void end_all_processes() {
     }
 }
 
+bool inside_namespaces() { return in_pid_namespace; }
+
 std::optional<std::string> set_program_user(const std::string& name) {
+    if (name.empty()) {
+        chosen_user.reset();
+        return std::nullopt;
+    }
     const passwd* entry = ::getpwnam(name.c_str());
     if (!entry) return fmt::format("unknown user '{}'", name);
     chosen_user = Credentials{entry->pw_uid, entry->pw_gid};
@@ -153,6 +218,7 @@ std::optional<std::string> set_program_user(const std::string& name) {
 }
 
 std::optional<Credentials> program_credentials() {
+    if (test_user) return test_user;
     if (chosen_user) return chosen_user->uid == ::geteuid() ? std::nullopt : chosen_user;
     if (::geteuid() != 0) return std::nullopt;
     const passwd* nobody = ::getpwnam("nobody");
@@ -183,15 +249,21 @@ WorkerOutcome run_in_worker(const std::function<std::string(const Isolation&)>& 
         } else {
             isolation.namespaces = true;
         }
+        if (::geteuid() == 0 && !chosen_user) {
+            auto shared = program_credentials();
+            test_user = claim_test_user(shared ? shared->gid : 65534);
+        }
         std::string payload;
         try {
             payload = body(isolation);
         } catch (...) {
             // Never let an exception unwind into this copy of the grader.
             end_all_processes();
+            if (test_user) remove_files_of(test_user->uid);
             ::_exit(5);
         }
         end_all_processes();
+        if (test_user) remove_files_of(test_user->uid);
         std::size_t written = 0;
         while (written < payload.size()) {
             ssize_t n = ::write(channel[1], payload.data() + written, payload.size() - written);

@@ -44,10 +44,17 @@ void end_all_processes();
 
 // Who the program under test runs as: an unprivileged user when the grader is
 // root, nullopt when it already is one (its user namespace holds no power).
+// Inside a worker of a root grader, a user id of the test's own (unless --user
+// chose one), in the group of `nobody`; its files in /tmp, /var/tmp and
+// /dev/shm are removed when the test ends.
 std::optional<Credentials> program_credentials();
 
+// Inside a worker: true when the test has namespaces of its own (the program
+// can then get a mount namespace and a /proc of its own).
+bool inside_namespaces();
+
 // Overrides the user chosen by program_credentials() (--user), e.g. "nobody".
-// Returns an error message when the name is unknown.
+// Returns an error message when the name is unknown; "" goes back to the default.
 std::optional<std::string> set_program_user(const std::string& name);
 
 }  // namespace sockgrade::sandbox

@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -37,6 +38,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -554,6 +556,42 @@ TEST(SandboxCredentials, ProgramUser) {
     auto again = program_credentials();
     ASSERT_TRUE(again);
     EXPECT_EQ(again->uid, nobody->uid);
+}
+
+TEST(SandboxCredentials, EachTestsProgramHasAUserOfItsOwnWhoseTemporaryFilesGoWithIt) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root: otherwise the program runs as the grader's user, in a user namespace";
+    ASSERT_EQ(set_program_user(""), std::nullopt);  // the default: no --user
+    auto left_behind = fs::temp_directory_path() / fmt::format("sockgrade-unit-left-{}", ::getpid());
+    auto test_user = [&] {
+        auto outcome = run_in_worker(
+            [&](const Isolation&) {
+                auto mine = program_credentials();
+                if (!mine) return std::string("none");
+                std::ofstream(left_behind) << "left";
+                [[maybe_unused]] int r = ::chown(left_behind.c_str(), mine->uid, mine->gid);
+                return std::to_string(mine->uid);
+            },
+            with_timeout(20s));
+        return outcome.payload.value_or("error: " + outcome.error);
+    };
+    auto first = test_user();
+    bool removed = !fs::exists(left_behind);
+    if (first == "none") GTEST_SKIP() << "the per-test user range is not usable here (ids not mapped, or no /run)";
+    ASSERT_EQ(first.find_first_not_of("0123456789"), std::string::npos) << first;
+    EXPECT_GE(std::stoul(first), 2000000000u);
+    EXPECT_TRUE(removed) << "a file the test's user left in /tmp outlived the test";
+    // While a test holds that user (its slot's lock), another test gets another one.
+    int held = ::open(fmt::format("/run/sockgrade-users/{}", std::stoul(first) - 2000000000u).c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(held, 0);
+    ASSERT_EQ(::flock(held, LOCK_EX | LOCK_NB), 0) << "the worker kept its slot after it ended";
+    auto second = test_user();
+    ::close(held);
+    std::error_code ignored;
+    fs::remove(left_behind, ignored);
+    EXPECT_NE(first, second) << "two tests at once share a user";
+    auto nobody = program_credentials();  // in the grader itself, the shared user of builds
+    ASSERT_TRUE(nobody);
+    EXPECT_NE(std::to_string(nobody->uid), first);
 }
 
 }  // namespace
