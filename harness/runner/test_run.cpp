@@ -286,8 +286,16 @@ private:
 
     // Limits the program ran into are said whatever the outcome: they explain a lot.
     void note_limits() {
-        if (!cgroup_) return;
         const auto& limits = scenario_.limits;
+        if (exit_ && exit_->signaled && exit_->signal == SIGXCPU)
+            note(fmt::format("the program used up its {:g} s of CPU time (limits.cpu) and was stopped", limits.cpu_seconds),
+                 fmt::format("o programa esgotou seus {:g} s de tempo de CPU (limits.cpu) e foi parado", limits.cpu_seconds));
+        if (exit_ && exit_->signaled && exit_->signal == SIGXFSZ) {
+            auto cap = util::format_size(process::Limits{}.file_bytes);
+            note(fmt::format("the program wrote a file larger than {} and was stopped", cap),
+                 fmt::format("o programa escreveu um arquivo maior que {} e foi parado", cap));
+        }
+        if (!cgroup_) return;
         if (cgroup_->process_limit_hit())
             note(fmt::format("the program tried to run more than {} processes and threads at once; more were refused",
                              limits.processes),

@@ -467,6 +467,18 @@ TEST(Hostile, NeverReadingItsSocketFailsTheSendAtItsDeadline) {
     EXPECT_LT(m.run.seconds, 15);
 }
 
+TEST(Hostile, SpinningPastItsCpuLimitIsStoppedAndSaid) {
+    auto marker = new_marker();
+    auto m = run_measured({"run", hostile("hostile-cpu.yaml"), "--format", "json", "--", "python3", hostile("spins.py"),
+                           marker},
+                          marker, "listens", in_hostile_dir());
+    expect_contained(m);
+    expect_failed(m);
+    EXPECT_THAT(message_of(m), HasSubstr("SIGXCPU"));
+    EXPECT_THAT(message_of(m), HasSubstr("used up its 1 s of CPU time (limits.cpu)"));
+    EXPECT_LT(m.run.seconds, 8) << "stopped by its CPU limit, not by the ready limit";
+}
+
 // --- start-up ----------------------------------------------------------------------------------
 
 TEST(Hostile, ExitingAtOnceIsToldAtOnce) {
