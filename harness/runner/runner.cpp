@@ -1,5 +1,7 @@
 #include "runner/runner.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -23,6 +25,12 @@ std::map<std::string, std::string> program_environment(const scenario::Scenario&
     // Toolchain managers need their own variables to find the interpreter the teacher chose.
     for (const char* name : {"PYENV_ROOT", "PYENV_VERSION", "JAVA_HOME"})
         if (const char* value = std::getenv(name)) env[name] = value;
+    // A JVM commits 1/64 of the machine's RAM for its heap at start: past 32
+    // times the memory limit that start alone would hit the limit, so tell it
+    // how much memory it has (it says so on stderr: only on such machines).
+    std::int64_t memory = scenario.limits.memory_bytes;
+    std::int64_t ram = std::int64_t(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGE_SIZE);
+    if (memory > 0 && ram / 32 > memory) env["JAVA_TOOL_OPTIONS"] = fmt::format("-XX:MaxRAM={}", memory);
     for (const auto& [key, value] : scenario.env) env[key] = value;
     for (const auto& [key, value] : test.env) env[key] = value;
     for (const auto& [key, value] : options.env) env[key] = value;
