@@ -241,8 +241,24 @@ private:
         bool tcp = scenario_.program.protocol == scenario::Protocol::tcp;
         auto kind = tcp ? SocketKind::tcp_listening : SocketKind::udp_bound;
         auto deadline = std::min(test_deadline_, Clock::now() + scaled(scenario_.limits.ready, options_.timeout_scale));
+        // A program that listens on another port and then waits, all its
+        // threads asleep, for a whole second will not move: say so now rather
+        // than at the ready limit (every test of a wrong-port server paid 5 s).
+        std::optional<Clock::time_point> waiting_elsewhere_since;
         bool ready = co_await util::poll_until(
-            changes_, [&] { return exit_.has_value() || open_ports(kind).contains(port_); }, deadline);
+            changes_,
+            [&] {
+                if (exit_.has_value()) return true;
+                auto ports = open_ports(kind);
+                if (ports.contains(port_)) return true;
+                if (ports.empty() || !program_->settled()) {
+                    waiting_elsewhere_since.reset();
+                    return false;
+                }
+                if (!waiting_elsewhere_since) waiting_elsewhere_since = Clock::now();
+                return Clock::now() - *waiting_elsewhere_since >= std::chrono::seconds(1);
+            },
+            deadline);
         const char* verb_en = tcp ? "listening on TCP" : "bound to UDP";
         const char* verb_pt = tcp ? "escutando na porta TCP" : "associado à porta UDP";
         if (ready && open_ports(kind).contains(port_)) {
@@ -254,6 +270,12 @@ private:
                               fmt::format("o programa {} antes de estar {} {}", exit_->describe_pt(), verb_pt, port_));
         auto others = open_ports(kind);
         std::string wait = fmt::format("{:.1f}", std::chrono::duration<double>(scaled(scenario_.limits.ready, options_.timeout_scale)).count());
+        if (ready && !others.empty()) {
+            std::string list;
+            for (int p : others) list += (list.empty() ? "" : ", ") + std::to_string(p);
+            co_return failure(fmt::format("the program is not {} port {}: it uses port {} instead, and waits there", verb_en, port_, list),
+                              fmt::format("o programa não está {} {}: usa a porta {} e espera ali", verb_pt, port_, list));
+        }
         if (!others.empty()) {
             std::string list;
             for (int p : others) list += (list.empty() ? "" : ", ") + std::to_string(p);
