@@ -49,10 +49,10 @@ tests_filter=(-L "unit|e2e" -E "^(CiInstall\.|CiClassroom50\.BundleAutograder)")
 status=0
 
 # handle_segv=0: a worker that crashes must die of its signal (the grader says
-# which one; tests/unit/sandbox checks it), not exit 1 from ASan's handler.
+# which one; tests/unit/sandbox checks it), not exit from ASan's or TSan's handler.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:handle_segv=0:halt_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:handle_segv=0}"
 
 i=0
 while ((i < ${#steps[@]})); do

@@ -347,6 +347,20 @@ std::optional<std::string> html_problem(const std::string& html) {
     return std::nullopt;
 }
 
+// Every failed test's first lines, from each student's feedback: what explains a gradebook row.
+std::string failures_in_feedback(const std::string& out_dir) {
+    std::string said;
+    std::error_code ec;
+    for (const auto& file : fs::directory_iterator(fs::path(out_dir) / "feedback", ec)) {
+        if (file.path().extension() != ".txt") continue;
+        auto lines = lines_of(read_text(file.path().string()));
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            if (lines[i].starts_with("✘"))
+                said += file.path().filename().string() + ": " + lines[i] + (i + 1 < lines.size() ? " / " + lines[i + 1] : "") + "\n";
+    }
+    return said;
+}
+
 int count(const std::string& text, const std::string& needle) {
     int n = 0;
     for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
@@ -452,7 +466,7 @@ TEST(e2eBatch, CtrlCKeepsWhatIsDoneAndTheNextRunFinishes) {
     EXPECT_EQ(count(resumed.err, "unchanged, kept from the last run"), static_cast<int>(kept)) << resumed.err;
     EXPECT_NE(resumed.out.find(std::to_string(kept) + " unchanged, not graded again"), std::string::npos) << resumed.out;
     note_skipped_rows();
-    EXPECT_EQ(comparable(read_text(out / "gradebook.csv")), expected) << resumed.describe();
+    EXPECT_EQ(comparable(read_text(out / "gradebook.csv")), expected) << resumed.describe() << failures_in_feedback(out.path());
     EXPECT_EQ(read_text(out / "report.html").find("Grading was interrupted"), std::string::npos);
 }
 
@@ -536,7 +550,7 @@ with zipfile.ZipFile(dst, 'w') as z:
     ASSERT_EQ(run.status, 1) << run.describe();
     auto rows = lines_of(read_text(out / "gradebook.csv"));
     ASSERT_EQ(rows.size(), 5u) << read_text(out / "gradebook.csv");
-    EXPECT_EQ(rows[1], "ana,10,10,2,3,2,2,1,,graded,");
+    EXPECT_EQ(rows[1], "ana,10,10,2,3,2,2,1,,graded,") << failures_in_feedback(out.path());
     EXPECT_TRUE(rows[2].starts_with("heitor,0,10,0,0,0,0,0,,cannot-run,")) << rows[2];
     EXPECT_EQ(rows[3], "marco,10,10,2,3,2,2,1,,graded,found in the folder 'entrega/lab1'");
     EXPECT_EQ(rows[4], "Érica Lima,5,10,2,0,2,0,1,,graded,");
@@ -604,7 +618,7 @@ TEST(e2eBatch, SlurmTemplatesGradeAndMergeSlices) {
     ASSERT_EQ(std::system(merge.c_str()), 0) << merge;
     auto rows = lines_of(read_text(out / "merged/gradebook.csv"));
     ASSERT_EQ(rows.size(), 4u);
-    EXPECT_EQ(rows[1], "ana,10,10,2,3,2,2,1,,graded,");
+    EXPECT_EQ(rows[1], "ana,10,10,2,3,2,2,1,,graded,") << failures_in_feedback(out.path());
     EXPECT_TRUE(rows[2].starts_with("gabi,0,10,")) << rows[2];
     EXPECT_TRUE(rows[3].starts_with("heitor,0,10,")) << rows[3];
 }
