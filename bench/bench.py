@@ -190,7 +190,9 @@ def sandbox(args):
           f"{'network + PID namespaces' if r['namespaces'] else 'NO namespaces (host network)'}")
     labels = {"bare": "fork + exec + wait", "floor": "fork + unshare + init, no sweep",
               "worker": "run_in_worker, empty body",
-              "launch": "Program::launch + wait_for_exit", "full": "run_in_worker + launch + wait"}
+              "launch": "Program::launch + wait_for_exit",
+              "cgroups": "worker + launch, cgroups only", "mounts": "worker + launch, mount ns only",
+              "full": "worker + launch as a test does"}
     print(f"  {'variant':<8} {'':<32} {'p50 ms':>8} {'p90 ms':>8}")
     for name, label in labels.items():
         print(f"  {name:<8} {label:<32} {r[name]['p50_ms']:>8.2f} {r[name]['p90_ms']:>8.2f}")
@@ -200,7 +202,9 @@ def sandbox(args):
     print(f"  of which the namespaces themselves (floor - bare): p50 "
           f"{r['floor']['p50_ms'] - r['bare']['p50_ms']:.2f} ms; sockgrade's worker beyond that (worker - floor): "
           f"p50 {r['worker']['p50_ms'] - r['floor']['p50_ms']:.2f} ms; the program's launch (full - worker): "
-          f"p50 {r['full']['p50_ms'] - r['worker']['p50_ms']:.2f} ms")
+          f"p50 {r['full']['p50_ms'] - r['worker']['p50_ms']:.2f} ms, of which its control groups "
+          f"{r['full']['p50_ms'] - r['mounts']['p50_ms']:.2f} ms and its mount namespace "
+          f"{r['full']['p50_ms'] - r['cgroups']['p50_ms']:.2f} ms")
     if r["failures"]:
         print(f"  {r['failures']} runs failed (see stderr)\n{done.stderr[-1000:]}")
     save(args.out, "sandbox", {"machine": m, "result": r, "wall": wall})

@@ -10,7 +10,10 @@
 //   bare    fork + execv(PROGRAM) + waitpid
 //   worker  sandbox::run_in_worker with an empty body (the namespace alone)
 //   launch  process::Program::launch + wait_for_exit, in this process
-//   full    sandbox::run_in_worker whose body launches PROGRAM and waits for it
+//   cgroups, mounts  as full, with only the control groups / only the mount namespace
+//   full    sandbox::run_in_worker whose body launches PROGRAM as a test does
+//           (its control groups, its mount namespace with a fresh /proc and a
+//           hidden file, its own user when root) and waits for it
 //   floor   what the namespaces alone cost: fork, unshare(NEWNET|NEWPID), an init
 //           forked and killed, exit (no /proc sweep, no result pipe, no program)
 #include <sched.h>
@@ -23,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +35,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "process/program.hpp"
+#include "sandbox/cgroup.hpp"
 #include "sandbox/sandbox.hpp"
 
 namespace {
@@ -85,9 +90,24 @@ bool floor_only() {
 }
 
 // Starts the program as sockgrade starts a student's, and waits for its exit.
-bool launch(const std::string& program) {
+// as_a_test: inside a worker, with everything a test adds around the program.
+struct AsATest {
+    bool cgroups = false;
+    bool mounts = false;
+};
+
+bool launch(const std::string& program, AsATest as_a_test = {}) {
     asio::io_context io;
     process::LaunchSpec spec;
+    std::unique_ptr<sandbox::Cgroup> cgroup;
+    if (as_a_test.cgroups) {
+        cgroup = sandbox::Cgroup::create(128, std::int64_t(1) << 30);
+        if (cgroup) spec.join_cgroups = cgroup->procs_files();
+    }
+    if (as_a_test.mounts) {
+        spec.private_mounts = sandbox::inside_namespaces();
+        spec.hidden_files = {"/etc/shadow"};
+    }
     spec.argv = {program};
     spec.cwd = "/";
     spec.env = {{"PATH", "/usr/bin:/bin"}, {"LANG", "C.UTF-8"}, {"HOME", "/tmp"}};
@@ -111,14 +131,16 @@ bool launch(const std::string& program) {
     return ok;
 }
 
-bool in_worker(const std::string& program, bool with_program, bool& namespaces) {
+bool in_worker(const std::string& program, bool with_program, bool& namespaces, AsATest as_a_test = {true, true}) {
     sandbox::WorkerOptions options;
     options.timeout = std::chrono::milliseconds(10000);
     auto outcome = sandbox::run_in_worker(
         [&](const sandbox::Isolation& isolation) -> std::string {
             std::string ns = isolation.namespaces ? "ns " : "host ";
             if (!with_program) return ns + "ok";
-            return ns + (launch(program) ? "ok" : "failed");
+            bool ok = launch(program, as_a_test);
+            sandbox::end_all_processes();  // as a test does, before its groups go
+            return ns + (ok ? "ok" : "failed");
         },
         options);
     if (!outcome.payload) {
@@ -146,7 +168,7 @@ int main(int argc, char** argv) {
         }
     }
 
-    const std::vector<std::string> names = {"bare", "floor", "worker", "launch", "full"};
+    const std::vector<std::string> names = {"bare", "floor", "worker", "launch", "cgroups", "mounts", "full"};
     std::map<std::string, std::vector<double>> ms;
     bool namespaces = false;
     int failures = 0;
@@ -169,6 +191,12 @@ int main(int argc, char** argv) {
         t = Clock::now();
         failures += !launch(program);
         ms["launch"].push_back(ms_since(t));
+        t = Clock::now();
+        failures += !in_worker(program, true, namespaces, {true, false});
+        ms["cgroups"].push_back(ms_since(t));
+        t = Clock::now();
+        failures += !in_worker(program, true, namespaces, {false, true});
+        ms["mounts"].push_back(ms_since(t));
         t = Clock::now();
         failures += !in_worker(program, true, namespaces);
         ms["full"].push_back(ms_since(t));
