@@ -13,6 +13,10 @@ packages=(
   iproute2 procps
   python3                   # the bundled examples are Python 3 (Java, Python 2 tests skip when absent)
   unzip                     # `sockgrade grade` opens a class handed in as a .zip
+  zlib1g-dev                # tests/e2e/capture_test.cpp reads the PNG screenshot
+  tshark                    # tests open the packet captures (--capture) as Wireshark would
+  libxml2-utils             # xmllint: the sequence diagrams (--diagram) are well-formed XML
+  chromium                  # headless screenshot of report.html with its diagrams
 )
 
 missing=()
@@ -25,5 +29,7 @@ if ((${#missing[@]})); then
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
+  # tshark asks whether non-root users may capture; the default (no) is right here.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | "${sudo_cmd[@]}" debconf-set-selections
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
