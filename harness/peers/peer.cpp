@@ -67,7 +67,8 @@ asio::awaitable<void> Peer::accept_one() {
     connected_ = true;
     auto remote = stream_.remote_endpoint(ec);
     local_port_ = ec ? 0 : remote.port();
-    transcript_.event(name_, fmt::format("accepted a connection from the program (port {})", local_port_));
+    transcript_.event(name_, fmt::format("accepted a connection from the program (port {})", local_port_),
+                      util::Mark::accept);
     acceptor_.close(ec);  // one connection is the conversation; later ones are refused
     changes_.notify();
     co_await read_stream();
@@ -91,7 +92,7 @@ asio::awaitable<std::string> Peer::connect(int port, Clock::time_point deadline)
     local_port_ = stream_.local_endpoint(ignored).port();
     stream_.set_option(tcp::no_delay(true), ignored);
     connected_ = true;
-    transcript_.event(name_, fmt::format("connected from port {}", local_port_));
+    transcript_.event(name_, fmt::format("connected from port {}", local_port_), util::Mark::connect);
     start(read_stream());
     co_return std::string{};
 }
@@ -109,8 +110,9 @@ asio::awaitable<void> Peer::read_stream() {
             if (closed_by_us_ || ec == asio::error::operation_aborted) co_return;
             bool reset = ec == asio::error::connection_reset;
             inbox_.close(reset);
-            transcript_.event(name_, reset ? "the program reset the connection (RST)"
-                                           : "the program closed the connection (FIN)");
+            transcript_.event(name_,
+                              reset ? "the program reset the connection (RST)" : "the program closed the connection (FIN)",
+                              reset ? util::Mark::program_rst : util::Mark::program_fin);
             changes_.notify();
             co_return;
         }
@@ -166,7 +168,8 @@ void Peer::close(bool reset) {
             stream_.shutdown(tcp::socket::shutdown_both, ignored);
         }
         stream_.close(ignored);
-        transcript_.event(name_, reset ? "reset its connection (RST)" : "closed its connection (FIN)");
+        transcript_.event(name_, reset ? "reset its connection (RST)" : "closed its connection (FIN)",
+                          reset ? util::Mark::rst : util::Mark::fin);
     }
     if (datagram_socket_.is_open()) datagram_socket_.close(ignored);
     changes_.notify();

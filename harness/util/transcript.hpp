@@ -3,11 +3,29 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace sockgrade::util {
+
+// What an event means for a connection, so pictures (diagram/) need not read
+// the English text: who opened or closed which connection, and how.
+enum class Mark : char {
+    none,
+    connect,      // the party (a tcp-client peer) connected to the program
+    accept,       // the party (a tcp-server peer) accepted the program's connection
+    fin,          // the party closed its connection (FIN)
+    rst,          // the party reset its connection (RST)
+    program_fin,  // the program closed the party's connection (FIN)
+    program_rst,  // the program reset the party's connection (RST)
+};
+
+// "connect", "accept", "fin", "rst", "program-fin", "program-rst"; "" for none.
+std::string_view mark_name(Mark mark);
+// The inverse of mark_name; nullopt for a name it does not make.
+std::optional<Mark> parse_mark(std::string_view name);
 
 // One line of what happened, as a student reads it:
 //   +0.412s B < "ola 7f3a"      (B received)
@@ -18,6 +36,7 @@ struct TranscriptEntry {
     std::string party;     // "A", "program", "stdout", "stderr", "stdin", "grader"
     char direction = '*';  // '<' party received, '>' party sent, '*' event
     std::string text;      // quoted and escaped for display when direction is '<' or '>'
+    Mark mark = Mark::none;
 };
 
 class Transcript {
@@ -26,7 +45,7 @@ public:
         : start_(std::chrono::steady_clock::now()), max_entries_(max_entries) {}
 
     void data(std::string_view party, char direction, std::string_view bytes);
-    void event(std::string_view party, std::string text);
+    void event(std::string_view party, std::string text, Mark mark = Mark::none);
 
     double elapsed() const;
     const std::vector<TranscriptEntry>& entries() const { return entries_; }
