@@ -1,6 +1,7 @@
 // What grading produced: plain data that report/ renders and batch/ stores.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,20 @@ using scenario::Text;
 
 using util::TranscriptEntry;
 
+// Where the expectation that failed was due, for pictures: whose it was and
+// when, in seconds since the test started (the transcript's clock).
+struct FailedAt {
+    std::string party;  // "B", "stdout", "program"
+    double since = 0;   // when the step began
+    double due = 0;     // its deadline (the moment it failed, for checks that do not wait)
+    double at = 0;      // when the failure was known: `due` for a wait that ran out
+};
+
+// A test's capture_note when captures were asked for but tests ran on the
+// host network; the report says it once.
+inline constexpr const char* capture_unavailable_note =
+    "no packet capture: network namespaces are not available here, and sockgrade does not record the host's traffic";
+
 struct TestResult {
     std::string name;
     Text title;
@@ -24,6 +39,10 @@ struct TestResult {
     Text feedback;          // the scenario's advice for this test, set when it failed
     std::string where;      // "file:line" of the step that failed, for teachers
     std::vector<TranscriptEntry> transcript;
+    std::optional<FailedAt> failed_at;  // set when a step (or the set-up) failed
+    std::string capture;        // the packet capture kept of this run (--capture), empty if none
+    std::string capture_note;   // what the capture left out, or why there is none
+    std::string diagram;        // the sequence diagram written for this test (--diagram), set by cli
     double seconds = 0;     // wall time of the run
     // With --repeat: how many runs were made and how many passed.
     int runs = 1;

@@ -37,10 +37,14 @@ std::map<std::string, std::string> program_environment(const scenario::Scenario&
     return env;
 }
 
+std::string capture_file_name(const std::string& test, const RunPlace& place) {
+    return place.runs > 1 ? fmt::format("{}.run{}.pcapng", test, place.run) : test + ".pcapng";
+}
+
 namespace {
 
 TestResult run_once(const scenario::Scenario& scenario, const scenario::Test& test, const RunOptions& options,
-                    ScenarioResult& summary) {
+                    RunPlace place, ScenarioResult& summary) {
     sandbox::WorkerOptions worker;
     int port = options.port.value_or(scenario.program.port);
     worker.host_port = port;
@@ -50,7 +54,8 @@ TestResult run_once(const scenario::Scenario& scenario, const scenario::Test& te
     std::string note;
     auto outcome = sandbox::run_in_worker(
         [&](const sandbox::Isolation& isolation) {
-            auto result = run_test_here(scenario, test, options);
+            place.own_network = isolation.namespaces;
+            auto result = run_test_here(scenario, test, options, place);
             if (!isolation.namespaces)
                 result.transcript.insert(result.transcript.begin(), {0, "grader", '*', isolation.note});
             return to_wire(result);
@@ -74,6 +79,9 @@ TestResult run_once(const scenario::Scenario& scenario, const scenario::Test& te
             std::find(summary.notes.begin(), summary.notes.end(), entry.text) == summary.notes.end())
             summary.notes.push_back(entry.text);
     if (result->message.en.starts_with("grader error: ")) summary.errors.push_back(test.name + ": " + result->message.en);
+    if (result->capture_note == capture_unavailable_note &&
+        std::find(summary.notes.begin(), summary.notes.end(), result->capture_note) == summary.notes.end())
+        summary.notes.push_back(result->capture_note);
     return *result;
 }
 
@@ -92,7 +100,7 @@ ScenarioResult run_scenario(const scenario::Scenario& scenario, const RunOptions
         std::optional<TestResult> shown;  // the first failing run, else the first run
         int passes = 0;
         for (int run = 0; run < runs; ++run) {
-            auto result = run_once(scenario, test, options, summary);
+            auto result = run_once(scenario, test, options, RunPlace{false, run + 1, runs}, summary);
             if (result.passed) ++passes;
             if (!shown || (shown->passed && !result.passed)) shown = std::move(result);
         }

@@ -2,6 +2,7 @@
 // Runs inside the sandbox worker, on one single-threaded io_context.
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,6 +11,7 @@
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
+#include "capture/recorder.hpp"
 #include "checks/match.hpp"
 #include "peers/peer.hpp"
 #include "process/program.hpp"
@@ -36,9 +38,16 @@ constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 struct Outcome {
     bool ok = true;
     Text message;
+    // For pictures: whose expectation failed and its deadline, when the step knows better than its targets.
+    std::string party;
+    std::optional<Clock::time_point> due;
 };
 
-Outcome failure(std::string en, std::string pt) { return {false, {std::move(en), std::move(pt)}}; }
+Outcome failure(std::string en, std::string pt) { return {false, {std::move(en), std::move(pt)}, {}, {}}; }
+
+Outcome missed(std::string party, Clock::time_point due, std::string en, std::string pt) {
+    return {false, {std::move(en), std::move(pt)}, std::move(party), due};
+}
 
 std::string join(const std::vector<std::string>& names) {
     std::string out;
@@ -52,10 +61,12 @@ Clock::duration scaled(scenario::Duration d, double scale) {
 
 class TestRun {
 public:
-    TestRun(const scenario::Scenario& scenario, const scenario::Test& test, const RunOptions& options)
+    TestRun(const scenario::Scenario& scenario, const scenario::Test& test, const RunOptions& options,
+            const RunPlace& place)
         : scenario_(scenario),
           test_(test),
           options_(options),
+          place_(place),
           changes_(io_.get_executor()),
           stdout_(scenario.limits.output_bytes),
           stderr_(scenario.limits.output_bytes) {
@@ -78,6 +89,7 @@ public:
             io_.stop();
         });
         io_.run();
+        if (recorder_) recorder_->stop();
         cleanup();
 
         TestResult result;
@@ -104,6 +116,8 @@ public:
                 }
             }
         }
+        result.failed_at = failed_at_;
+        keep_capture(result);
         result.transcript = transcript_.take();
         result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
         return result;
@@ -111,19 +125,24 @@ public:
 
 private:
     asio::awaitable<void> play() {
+        step_since_ = transcript_.elapsed();
         outcome_ = co_await set_up();
+        if (!outcome_.ok) note_failure(nullptr);
         if (outcome_.ok) {
             for (const auto& step : test_.steps) {
+                step_since_ = transcript_.elapsed();
                 if (Clock::now() >= test_deadline_) {
                     auto limit = std::chrono::duration<double>(scaled(scenario_.limits.test, options_.timeout_scale)).count();
                     outcome_ = failure(fmt::format("the test ran out of time (its limit is {:.0f} s)", limit),
                                        fmt::format("o teste excedeu o tempo (o limite é {:.0f} s)", limit));
                     failed_step_ = &step;
+                    note_failure(&step);
                     break;
                 }
                 outcome_ = co_await play_step(step);
                 if (!outcome_.ok) {
                     failed_step_ = &step;
+                    note_failure(&step);
                     break;
                 }
             }
@@ -137,9 +156,85 @@ private:
         co_await tear_down();
     }
 
+    // Seconds on the transcript's clock of a moment (a deadline may be in the future).
+    double transcript_time(Clock::time_point moment) const {
+        return transcript_.elapsed() + std::chrono::duration<double>(moment - Clock::now()).count();
+    }
+
+    // Where the failure goes in a picture: the party the outcome names, else
+    // the step's first target, else the program.
+    void note_failure(const Step* step) {
+        FailedAt at;
+        at.party = outcome_.party;
+        if (at.party.empty() && step) {
+            if (!step->target.peers.empty()) at.party = step->target.peers.front();
+            else if (step->target.program) at.party = step->target.stream == scenario::Stream::stderr_ ? "stderr" : "stdout";
+        }
+        if (at.party.empty()) at.party = "program";
+        at.since = step_since_;
+        at.at = transcript_.elapsed();
+        at.due = outcome_.due ? transcript_time(*outcome_.due) : at.at;
+        failed_at_ = at;
+    }
+
+    // --- capture -----------------------------------------------------------------------
+
+    // Before anything opens a socket, so the first SYN is recorded too.
+    void start_capture() {
+        if (options_.capture_dir.empty()) return;
+        if (!place_.own_network) {
+            capture_note_ = capture_unavailable_note;
+            return;
+        }
+        std::string error;
+        recorder_ = capture::Recorder::start(io_.get_executor(), options_.capture_max_bytes,
+                                             [this] { return transcript_.elapsed(); }, error);
+        if (!recorder_) capture_note_ = "no packet capture: " + error;
+    }
+
+    // Keeps the capture of a failing run (of every run with capture_all) as a file.
+    void keep_capture(TestResult& result) {
+        if (!recorder_) {
+            result.capture_note = capture_note_;
+            return;
+        }
+        result.capture_note = recorder_->note();
+        if (result.passed && !options_.capture_all) return;
+        std::vector<capture::PortOwner> owners;
+        if (scenario_.program.role == scenario::Role::server) owners.push_back({"program", port_});
+        for (const auto& declaration : test_.peers) {
+            auto kind = declaration.kind;
+            bool server = kind == scenario::PeerKind::tcp_server || kind == scenario::PeerKind::udp_server;
+            int port = server ? declaration.port.value_or(port_) : peers_.count(declaration.name) ? peer(declaration.name).local_port() : 0;
+            owners.push_back({declaration.name, port});
+        }
+        auto title = fmt::format("sockgrade: {} / {} (run {} of {}): {}", scenario_.name, test_.name, place_.run,
+                                 place_.runs, result.passed ? std::string("passed") : "failed: " + result.message.en);
+        auto bytes = recorder_->pcapng(title, owners);
+        std::error_code ec;
+        auto dir = std::filesystem::path(options_.capture_dir);
+        std::filesystem::create_directories(dir, ec);
+        auto path = dir / capture_file_name(test_.name, place_);
+        auto temporary = path;
+        temporary += ".tmp";
+        {
+            std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+            out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+            if (!out) ec = std::make_error_code(std::errc::io_error);
+        }
+        if (!ec) std::filesystem::rename(temporary, path, ec);
+        if (ec) {
+            std::filesystem::remove(temporary, ec);
+            result.capture_note = fmt::format("the capture could not be written to {}", path.string());
+            return;
+        }
+        result.capture = path.string();
+    }
+
     // --- set-up and tear-down ---------------------------------------------------------
 
     asio::awaitable<Outcome> set_up() {
+        start_capture();
         for (const auto& declaration : test_.peers) {
             auto peer = std::make_unique<peers::Peer>(io_.get_executor(), declaration, changes_, transcript_,
                                                       scenario_.limits.peer_bytes);
@@ -266,7 +361,7 @@ private:
             co_return Outcome{};
         }
         if (exit_)
-            co_return failure(fmt::format("the program {} before {} port {}", exit_->describe(), verb_en, port_),
+            co_return missed("program", deadline, fmt::format("the program {} before {} port {}", exit_->describe(), verb_en, port_),
                               fmt::format("o programa {} antes de estar {} {}", exit_->describe_pt(), verb_pt, port_));
         auto others = open_ports(kind);
         std::string wait = fmt::format("{:.1f}", std::chrono::duration<double>(scaled(scenario_.limits.ready, options_.timeout_scale)).count());
@@ -279,10 +374,10 @@ private:
         if (!others.empty()) {
             std::string list;
             for (int p : others) list += (list.empty() ? "" : ", ") + std::to_string(p);
-            co_return failure(fmt::format("the program is not {} port {} after {} s; it uses port {} instead", verb_en, port_, wait, list),
+            co_return missed("program", deadline, fmt::format("the program is not {} port {} after {} s; it uses port {} instead", verb_en, port_, wait, list),
                               fmt::format("o programa não está {} {} após {} s; usa a porta {}", verb_pt, port_, wait, list));
         }
-        co_return failure(fmt::format("the program is not {} port {} after {} s", verb_en, port_, wait),
+        co_return missed("program", deadline, fmt::format("the program is not {} port {} after {} s", verb_en, port_, wait),
                           fmt::format("o programa não está {} {} após {} s", verb_pt, port_, wait));
     }
 
@@ -406,8 +501,9 @@ private:
 
     asio::awaitable<Outcome> do_connect(const Step& step) {
         for (const auto& name : step.target.peers) {
-            auto error = co_await peer(name).connect(port_, deadline_of(step));
-            if (!error.empty()) co_return failure(error, error);
+            auto deadline = deadline_of(step);
+            auto error = co_await peer(name).connect(port_, deadline);
+            if (!error.empty()) co_return missed(name, deadline, error, error);
             vars_[name + ".port"] = std::to_string(peer(name).local_port());
         }
         co_await settle();
@@ -432,8 +528,9 @@ private:
             auto text = text_of(step.text, error);
             if (!text) co_return failure(error, error);
             for (const auto& name : step.target.peers) {
-                auto problem = co_await peer(name).send(*text, port_, deadline_of(step));
-                if (!problem.empty()) co_return failure(problem, problem);
+                auto deadline = deadline_of(step);
+                auto problem = co_await peer(name).send(*text, port_, deadline);
+                if (!problem.empty()) co_return missed(name, deadline, problem, problem);
             }
         }
         vars_.erase("i");
@@ -458,18 +555,19 @@ private:
 
     asio::awaitable<Outcome> expect_accept(const Step& step) {
         auto& targets = step.target.peers;
+        auto deadline = deadline_of(step);
         bool all = co_await changes_.wait_until(
             [&] {
                 for (const auto& name : targets)
                     if (!peer(name).connected()) return false;
                 return true;
             },
-            deadline_of(step));
+            deadline);
         if (all) co_return Outcome{};
         for (const auto& name : targets)
             if (!peer(name).connected()) {
                 auto port = std::to_string(port_);
-                co_return failure(fmt::format("the program did not connect to port {} (where {} listens)", port, name),
+                co_return missed(name, deadline, fmt::format("the program did not connect to port {} (where {} listens)", port, name),
                                   fmt::format("o programa não se conectou à porta {} (onde {} escuta)", port, name));
             }
         co_return Outcome{};
@@ -548,11 +646,11 @@ private:
                                          cap, inbox.total_bytes(), cap, key);
             }
             if (burst)
-                co_return failure(fmt::format("{} did not receive the {} lines of the burst in order {}: {}{}",
+                co_return missed(source.name, deadline, fmt::format("{} did not receive the {} lines of the burst in order {}: {}{}",
                                               who_en, expected.size(), within.en, why.en, closed_en),
                                   fmt::format("{} não recebeu as {} linhas da rajada em ordem {}: {}{}", who_pt,
                                               expected.size(), within.pt, why.pt, closed_pt));
-            co_return failure(fmt::format("{} did not receive {} {}: {}{}", who_en, want.en, within.en, why.en, closed_en),
+            co_return missed(source.name, deadline, fmt::format("{} did not receive {} {}: {}{}", who_en, want.en, within.en, why.en, closed_en),
                               fmt::format("{} não recebeu {} {}: {}{}", who_pt, want.pt, within.pt, why.pt, closed_pt));
         }
         co_return Outcome{};
@@ -570,6 +668,7 @@ private:
         for (const auto& name : step.target.peers) {
             auto& p = peer(name);
             std::optional<std::size_t> found;
+            auto deadline = deadline_of(step);
             co_await changes_.wait_until(
                 [&] {
                     for (std::size_t i = p.datagram_cursor; i < p.datagrams().size(); ++i)
@@ -579,7 +678,7 @@ private:
                         }
                     return false;
                 },
-                deadline_of(step));
+                deadline);
             if (found) {
                 p.datagram_cursor = *found + 1;
                 continue;
@@ -588,10 +687,10 @@ private:
             const auto& got = p.datagrams();
             std::size_t fresh = got.size() - std::min(p.datagram_cursor, got.size());
             if (fresh == 0)
-                co_return failure(fmt::format("{} received no datagram (expected one with {})", name, want.en),
+                co_return missed(name, deadline, fmt::format("{} received no datagram (expected one with {})", name, want.en),
                                   fmt::format("{} não recebeu nenhum datagrama (esperava um com {})", name, want.pt));
             auto first = util::quoted(got[p.datagram_cursor].bytes, 80);
-            co_return failure(fmt::format("{} received {} datagram(s), none with {}; the first was {}", name, fresh, want.en, first),
+            co_return missed(name, deadline, fmt::format("{} received {} datagram(s), none with {}; the first was {}", name, fresh, want.en, first),
                               fmt::format("{} recebeu {} datagrama(s), nenhum com {}; o primeiro foi {}", name, fresh, want.pt, first));
         }
         co_return Outcome{};
@@ -600,8 +699,9 @@ private:
     asio::awaitable<Outcome> expect_close(const Step& step) {
         for (const auto& name : step.target.peers) {
             auto& inbox = peer(name).inbox();
-            if (!co_await changes_.wait_until([&] { return inbox.closed(); }, deadline_of(step)))
-                co_return failure(fmt::format("the program did not close its connection with {}", name),
+            auto deadline = deadline_of(step);
+            if (!co_await changes_.wait_until([&] { return inbox.closed(); }, deadline))
+                co_return missed(name, deadline, fmt::format("the program did not close its connection with {}", name),
                                   fmt::format("o programa não fechou a conexão com {}", name));
         }
         co_return Outcome{};
@@ -618,21 +718,24 @@ private:
     asio::awaitable<Outcome> expect_silence(const Step& step) {
         auto before = bytes_arrived(step);
         auto window = scaled(step.for_, options_.timeout_scale);
-        co_await changes_.wait_until([&] { return bytes_arrived(step) - before > step.max_bytes; },
-                                     std::min(test_deadline_, Clock::now() + window));
+        auto end = std::min(test_deadline_, Clock::now() + window);
+        co_await changes_.wait_until([&] { return bytes_arrived(step) - before > step.max_bytes; }, end);
         auto arrived = bytes_arrived(step) - before;
         if (arrived <= step.max_bytes) co_return Outcome{};
         auto seconds = std::chrono::duration<double>(window).count();
-        co_return failure(fmt::format("{} bytes arrived while nothing (at most {}) should have, within {:.1f} s", arrived,
+        auto who = step.target.peers.empty() ? std::string(step.target.stream == scenario::Stream::stderr_ ? "stderr" : "stdout")
+                                             : step.target.peers.front();
+        co_return missed(who, end, fmt::format("{} bytes arrived while nothing (at most {}) should have, within {:.1f} s", arrived,
                                       step.max_bytes, seconds),
                           fmt::format("chegaram {} bytes quando nada (no máximo {}) deveria chegar, em {:.1f} s", arrived,
                                       step.max_bytes, seconds));
     }
 
     asio::awaitable<Outcome> expect_exit(const Step& step) {
-        co_await changes_.wait_until([&] { return exit_.has_value(); }, deadline_of(step));
+        auto deadline = deadline_of(step);
+        co_await changes_.wait_until([&] { return exit_.has_value(); }, deadline);
         if (!exit_) {
-            co_return failure("the program did not exit when it should have; it was still running",
+            co_return missed("program", deadline, "the program did not exit when it should have; it was still running",
                               "o programa não terminou quando deveria; continuava rodando");
         }
         if (step.exit_code && (exit_->signaled || exit_->code != *step.exit_code))
@@ -683,6 +786,7 @@ private:
     const scenario::Scenario& scenario_;
     const scenario::Test& test_;
     const RunOptions& options_;
+    RunPlace place_;
     asio::io_context io_;
     util::Changes changes_;
     util::Transcript transcript_;
@@ -698,13 +802,18 @@ private:
     std::unique_ptr<sandbox::Cgroup> cgroup_;
     Outcome outcome_;
     const Step* failed_step_ = nullptr;
+    double step_since_ = 0;
+    std::optional<FailedAt> failed_at_;
+    std::unique_ptr<capture::Recorder> recorder_;  // declared after io_: destroyed before it
+    std::string capture_note_;
     std::string grader_error_;
 };
 
 }  // namespace
 
-TestResult run_test_here(const scenario::Scenario& scenario, const scenario::Test& test, const RunOptions& options) {
-    return TestRun(scenario, test, options).run();
+TestResult run_test_here(const scenario::Scenario& scenario, const scenario::Test& test, const RunOptions& options,
+                         const RunPlace& place) {
+    return TestRun(scenario, test, options, place).run();
 }
 
 }  // namespace sockgrade::runner

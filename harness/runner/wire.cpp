@@ -14,13 +14,23 @@ Text text(const json& j) { return {j.value("en", ""), j.value("pt", "")}; }
 
 std::string to_wire(const TestResult& r) {
     json transcript = json::array();
-    for (const auto& e : r.transcript)
-        transcript.push_back({{"t", e.seconds}, {"party", e.party}, {"dir", std::string(1, e.direction)}, {"text", e.text}});
+    for (const auto& e : r.transcript) {
+        json entry = {{"t", e.seconds}, {"party", e.party}, {"dir", std::string(1, e.direction)}, {"text", e.text}};
+        if (e.mark != util::Mark::none) entry["mark"] = util::mark_name(e.mark);
+        transcript.push_back(std::move(entry));
+    }
     json j = {{"name", r.name},         {"title", text(r.title)},       {"passed", r.passed},
               {"points", r.points},     {"max_points", r.max_points},   {"hidden", r.hidden},
               {"message", text(r.message)}, {"feedback", text(r.feedback)}, {"where", r.where},
               {"seconds", r.seconds},   {"runs", r.runs},               {"passes", r.passes},
               {"transcript", transcript}};
+    if (r.failed_at)
+        j["failed_at"] = {{"party", r.failed_at->party}, {"since", r.failed_at->since}, {"due", r.failed_at->due},
+                          {"at", r.failed_at->at}};
+    // Written only when set, so results stored by earlier versions read the same.
+    if (!r.capture.empty()) j["capture"] = r.capture;
+    if (!r.capture_note.empty()) j["capture_note"] = r.capture_note;
+    if (!r.diagram.empty()) j["diagram"] = r.diagram;
     // Program output may hold any bytes; replace what is not UTF-8 rather than fail.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -52,8 +62,15 @@ TestResult read(const json& j) {
     r.passes = j.value("passes", 0);
     for (const auto& e : j.value("transcript", json::array())) {
         auto dir = e.value("dir", std::string("*"));
-        r.transcript.push_back({e.value("t", 0.0), e.value("party", ""), dir.empty() ? '*' : dir[0], e.value("text", "")});
+        auto mark = util::parse_mark(e.value("mark", std::string()));
+        r.transcript.push_back({e.value("t", 0.0), e.value("party", ""), dir.empty() ? '*' : dir[0], e.value("text", ""),
+                                mark.value_or(util::Mark::none)});
     }
+    if (auto at = j.find("failed_at"); at != j.end() && at->is_object())
+        r.failed_at = FailedAt{at->value("party", ""), at->value("since", 0.0), at->value("due", 0.0), at->value("at", 0.0)};
+    r.capture = j.value("capture", "");
+    r.capture_note = j.value("capture_note", "");
+    r.diagram = j.value("diagram", "");
     return r;
 }
 }  // namespace
