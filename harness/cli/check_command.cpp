@@ -17,6 +17,7 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
     command.add_option("--lang", args.lang, "feedback language: en or pt (default: from LANG)")
         ->check(CLI::IsMember({"en", "pt"}));
     command.add_flag("--teacher", args.teacher, "show the detail of hidden tests too");
+    add_picture_options(command, args.capture_dir, args.capture_all, args.diagram_dir);
 }
 
 int check_command(const CheckArgs& args) {
@@ -33,7 +34,18 @@ int check_command(const CheckArgs& args) {
         return ExitStatus::error;
     }
 
+    std::string capture_dir, diagram_dir, folder_error;
+    if (!args.capture_dir.empty()) capture_dir = prepare_folder(args.capture_dir, "--capture", folder_error).value_or("");
+    if (folder_error.empty() && !args.diagram_dir.empty())
+        diagram_dir = prepare_folder(args.diagram_dir, "--diagram", folder_error).value_or("");
+    if (!folder_error.empty()) {
+        std::cerr << "sockgrade: " << folder_error << "\n";
+        return ExitStatus::error;
+    }
+
     runner::RunOptions options;
+    options.capture_dir = capture_dir;
+    options.capture_all = args.capture_all;
     options.command = batch::shell_command(config->run);
     options.cwd = config->dir;
     options.port = config->port;
@@ -44,6 +56,10 @@ int check_command(const CheckArgs& args) {
 
     auto result = runner::run_scenario(*scenario, options);
     result.command = fmt::format("{} (in {})", config->run, config->dir);
+    drop_hidden_captures(result, view.student_view);
+    if (!diagram_dir.empty())
+        for (const auto& path : write_diagrams(result, diagram_dir, view.lang, view.student_view))
+            result.errors.push_back(fmt::format("could not write {}", path));
     std::cout << report::render(result, report::Format::text, view);
     if (!result.errors.empty()) {
         for (const auto& e : result.errors) std::cerr << "sockgrade: grader error: " << e << "\n";

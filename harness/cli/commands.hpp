@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "runner/result.hpp"
 #include "scenario/scenario.hpp"
 
 namespace sockgrade::cli {
@@ -25,6 +26,9 @@ struct RunArgs {
     std::vector<std::string> env;
     std::string user;
     bool student = false;
+    std::string capture_dir;  // --capture DIR
+    bool capture_all = false;
+    std::string diagram_dir;  // --diagram DIR
 };
 void add_run_options(CLI::App& command, RunArgs& args);
 int run_command(const RunArgs& args);
@@ -44,6 +48,9 @@ struct CheckArgs {
     std::string dir = ".";
     std::string lang;
     bool teacher = false;  // show hidden tests' detail
+    std::string capture_dir;
+    bool capture_all = false;
+    std::string diagram_dir;
 };
 void add_check_options(CLI::App& command, CheckArgs& args);
 int check_command(const CheckArgs& args);
@@ -64,6 +71,8 @@ struct GradeArgs {
     int build_timeout = 60;
     bool teacher_feedback = false;
     std::string user;
+    bool capture = false;      // keep failing tests' captures in OUT/captures/<student>/
+    bool capture_all = false;  // and passing tests' too
 };
 void add_grade_options(CLI::App& command, GradeArgs& args);
 int grade_command(const GradeArgs& args);
@@ -76,6 +85,19 @@ struct MergeArgs {
 };
 void add_merge_options(CLI::App& command, MergeArgs& args);
 int merge_command(const MergeArgs& args);
+
+// --- pictures (pictures.cpp) -----------------------------------------------
+
+// Options shared by `run` and `check`: --capture DIR, --capture-all, --diagram DIR.
+void add_picture_options(CLI::App& command, std::string& capture_dir, bool& capture_all, std::string& diagram_dir);
+// DIR made (if need be) and absolute, or nullopt with `error` set ("--capture DIR: ...").
+std::optional<std::string> prepare_folder(const std::string& dir, const char* option, std::string& error);
+// Writes DIR/<test>.svg for every test the reader may see and records each
+// path in its result. Returns the files that could not be written.
+std::vector<std::string> write_diagrams(runner::ScenarioResult& result, const std::string& dir, const std::string& lang,
+                                        bool student_view);
+// In the student view a hidden test keeps no capture: it would show what the test checks.
+void drop_hidden_captures(runner::ScenarioResult& result, bool student_view);
 
 // Where shipped scenarios are looked for, by short name.
 std::vector<std::string> scenario_search_dirs();

@@ -48,6 +48,10 @@ void add_grade_options(CLI::App& command, GradeArgs& args) {
     command.add_flag("--teacher-feedback", args.teacher_feedback,
                      "feedback files show hidden tests' detail too (default: what a student may see)");
     command.add_option("--user", args.user, "one user programs and builds run as when sockgrade is root (default: builds as nobody, each test's program as a user of its own in nobody's group)");
+    auto* capture = command.add_flag("--capture", args.capture,
+                                     "keep a packet capture (pcapng, opens in Wireshark) of every failing test in "
+                                     "OUT/captures/<student>/, linked from report.html");
+    command.add_flag("--capture-all", args.capture_all, "with --capture: keep the captures of passing tests too")->needs(capture);
 }
 
 void add_merge_options(CLI::App& command, MergeArgs& args) {
@@ -144,6 +148,8 @@ int grade_command(const GradeArgs& args) {
     options.build_timeout = std::chrono::seconds(args.build_timeout);
     options.feedback.lang = args.lang.empty() ? report::lang_from_env() : args.lang;
     options.feedback.student_view = !args.teacher_feedback;
+    options.capture = args.capture;
+    options.capture_all = args.capture_all;
     if (!args.user.empty())
         if (auto error = sandbox::set_program_user(args.user)) {
             std::cerr << "sockgrade: --user: " << *error << "\n";

@@ -66,6 +66,7 @@ void add_run_options(CLI::App& command, RunArgs& args) {
     command.add_option("--env", args.env, "add KEY=VALUE to the program's environment (may be repeated)");
     command.add_option("--user", args.user, "one user every program runs as when sockgrade is root (default: a user of its own per test, in the group of nobody)");
     command.add_flag("--student", args.student, "student view: hidden tests show only pass or fail");
+    add_picture_options(command, args.capture_dir, args.capture_all, args.diagram_dir);
 }
 
 namespace {
@@ -117,7 +118,18 @@ int run_command(const RunArgs& args) {
             return ExitStatus::error;
         }
 
+    std::string capture_dir, diagram_dir, folder_error;
+    if (!args.capture_dir.empty()) capture_dir = prepare_folder(args.capture_dir, "--capture", folder_error).value_or("");
+    if (folder_error.empty() && !args.diagram_dir.empty())
+        diagram_dir = prepare_folder(args.diagram_dir, "--diagram", folder_error).value_or("");
+    if (!folder_error.empty()) {
+        std::cerr << "sockgrade: " << folder_error << "\n";
+        return ExitStatus::error;
+    }
+
     runner::RunOptions options;
+    options.capture_dir = capture_dir;
+    options.capture_all = args.capture_all;
     options.command = args.command;
     options.cwd = args.dir.empty() ? fs::current_path().string() : fs::absolute(args.dir).string();
     options.port = args.port;
@@ -141,6 +153,10 @@ int run_command(const RunArgs& args) {
     auto result = runner::run_scenario(*scenario, options, [&](const runner::TestResult& test) {
         if (progress) std::cerr << fmt::format("  {} {}\n", test.passed ? "ok  " : "FAIL", test.name);
     });
+    drop_hidden_captures(result, view.student_view);
+    if (!diagram_dir.empty())
+        for (const auto& path : write_diagrams(result, diagram_dir, view.lang, view.student_view))
+            result.errors.push_back(fmt::format("could not write {}", path));
 
     bool text_on_terminal = false;
     for (std::size_t i = 0; i < formats.size(); ++i) {

@@ -87,6 +87,15 @@ std::string dump_json(const Json& json, int indent);
 std::vector<std::string> transcript_lines(const std::vector<TranscriptEntry>& transcript,
                                           std::size_t max_entries, const Labels& labels);
 
+// --- pictures -----------------------------------------------------------------
+
+// "pictures: DIR/every-line.svg, DIR/every-line.pcapng" for a test with files
+// the reader may see, "" otherwise; then "capture: <note>" when its capture
+// left something out.
+std::vector<std::string> picture_lines(const TestResult&, const Options&);
+// One line for the whole report saying where the pictures are, "" when there are none.
+std::string pictures_summary(const ScenarioResult&, const Options&);
+
 // The failure of one test as plain text, for formats that carry one text
 // block per test (JUnit, Gradescope, GitHub): reason, feedback, where, flaky
 // note, transcript excerpt. Empty for a passing test without those.

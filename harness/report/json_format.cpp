@@ -46,6 +46,12 @@ Json test_json(const TestResult& test, const Options& options) {
     json["feedback"] = shown(test.feedback.in(options.lang));
     json["where"] = visible_where(test, options);
     json["transcript"] = shows_transcript(test, options) ? transcript_json(test.transcript) : Json::array();
+    // Only when there are pictures, so reports without them keep their shape.
+    if (!hide) {
+        if (!test.diagram.empty()) json["diagram"] = valid_utf8(test.diagram);
+        if (!test.capture.empty()) json["capture"] = valid_utf8(test.capture);
+        if (!test.capture_note.empty()) json["capture_note"] = valid_utf8(test.capture_note);
+    }
     return json;
 }
 

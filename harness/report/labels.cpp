@@ -22,6 +22,8 @@ Labels make_english() {
     l.note = "note";
     l.notes = "notes";
     l.program = "program";
+    l.pictures = "pictures";
+    l.capture = "capture";
     l.portuguese = false;
     return l;
 }
@@ -42,6 +44,8 @@ Labels make_portuguese() {
     l.note = "aviso";  // "nota" already means the score
     l.notes = "avisos";
     l.program = "programa";
+    l.pictures = "imagens";
+    l.capture = "captura";
     l.portuguese = true;
     return l;
 }
@@ -66,6 +70,19 @@ std::string Labels::tests_passed(int passed, std::size_t total) const {
                           : fmt::format("{} de {} testes passaram", passed, total);
     return total == 1 ? fmt::format("{} of 1 test passed", passed)
                       : fmt::format("{} of {} tests passed", passed, total);
+}
+
+std::string Labels::diagrams_in(std::size_t count, std::string_view dir) const {
+    if (portuguese)
+        return fmt::format("{} {} (SVG) em {}", count, count == 1 ? "diagrama de sequência" : "diagramas de sequência", dir);
+    return fmt::format("{} {} (SVG) in {}", count, count == 1 ? "sequence diagram" : "sequence diagrams", dir);
+}
+
+std::string Labels::captures_in(std::size_t count, std::string_view dir) const {
+    if (portuguese)
+        return fmt::format("{} {} (pcapng, para o Wireshark) em {}", count,
+                           count == 1 ? "captura de pacotes" : "capturas de pacotes", dir);
+    return fmt::format("{} {} (pcapng, for Wireshark) in {}", count, count == 1 ? "packet capture" : "packet captures", dir);
 }
 
 const Labels& labels_for(const std::string& lang) {

@@ -96,6 +96,7 @@ std::string failure_details(const TestResult& test, const Options& options) {
         out += fmt::format("{} {}\n\n", labels.at, markdown_line(where));
     if (shows_transcript(test, options))
         out += code_block(transcript_lines(test.transcript, transcript_excerpt_entries, labels)) + "\n";
+    for (const auto& line : picture_lines(test, options)) out += markdown_line(line) + "\n\n";
     return out + "</details>\n";
 }
 

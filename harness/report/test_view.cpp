@@ -69,6 +69,49 @@ std::vector<std::string> transcript_lines(const std::vector<TranscriptEntry>& tr
     return lines;
 }
 
+std::vector<std::string> picture_lines(const TestResult& test, const Options& options) {
+    std::vector<std::string> lines;
+    if (hides_detail(test, options)) return lines;
+    const Labels& labels = labels_for(options.lang);
+    std::string files;
+    for (const auto* file : {&test.diagram, &test.capture})
+        if (!file->empty()) files += (files.empty() ? "" : ", ") + printable(*file, false);
+    if (!files.empty()) lines.push_back(fmt::format("{}: {}", labels.pictures, files));
+    // The host-network note is the report's, said once; a cut or a loss is this test's.
+    if (!test.capture_note.empty() && test.capture_note != runner::capture_unavailable_note)
+        lines.push_back(fmt::format("{}: {}", labels.capture, printable(test.capture_note, false)));
+    return lines;
+}
+
+std::string pictures_summary(const ScenarioResult& result, const Options& options) {
+    const Labels& labels = labels_for(options.lang);
+    // Files of one kind sit in one folder: name it, and how many are there.
+    auto folder_of = [](const std::string& file) {
+        auto slash = file.rfind('/');
+        return slash == std::string::npos ? std::string("./") : file.substr(0, slash + 1);
+    };
+    std::size_t diagrams = 0, captures = 0;
+    std::string diagram_dir, capture_dir;
+    for (const auto& test : result.tests) {
+        if (hides_detail(test, options)) continue;
+        if (!test.diagram.empty()) {
+            ++diagrams;
+            diagram_dir = folder_of(test.diagram);
+        }
+        if (!test.capture.empty()) {
+            ++captures;
+            capture_dir = folder_of(test.capture);
+        }
+    }
+    std::vector<std::string> parts;
+    if (diagrams) parts.push_back(labels.diagrams_in(diagrams, printable(diagram_dir, false)));
+    if (captures) parts.push_back(labels.captures_in(captures, printable(capture_dir, false)));
+    if (parts.empty()) return {};
+    std::string out = fmt::format("{}: {}", labels.pictures, parts.front());
+    for (std::size_t i = 1; i < parts.size(); ++i) out += "; " + parts[i];
+    return out;
+}
+
 std::string plain_detail(const TestResult& test, const Options& options) {
     const Labels& labels = labels_for(options.lang);
     if (hides_detail(test, options)) return std::string(labels.hidden_test);
@@ -87,6 +130,7 @@ std::string plain_detail(const TestResult& test, const Options& options) {
             block += "\n  " + line;
         parts.push_back(block);
     }
+    for (const auto& line : picture_lines(test, options)) parts.push_back(line);
 
     std::string out;
     for (const auto& part : parts) {

@@ -92,6 +92,9 @@ std::string test_detail(const TestResult& test, const Options& options, const Pa
         for (const auto& line : transcript_lines(test.transcript, transcript_excerpt_entries, labels))
             add("  " + palette.dim(line));
     }
+    // Only where there is detail anyway: a passing test's files are in the footer's summary.
+    if (!out.empty())
+        for (const auto& line : picture_lines(test, options)) add(line);
     return out;
 }
 
@@ -112,6 +115,7 @@ std::string footer(const ScenarioResult& result, const Options& options, const P
     out += fmt::format("  ({})\n", labels.tests_passed(passed_count(result), result.tests.size()));
     for (const auto& note : result.notes)
         out += palette.yellow(fmt::format("{}: {}", labels.note, printable(note, false))) + "\n";
+    if (auto pictures = pictures_summary(result, options); !pictures.empty()) out += pictures + "\n";
     return out;
 }
 
