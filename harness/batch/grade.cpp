@@ -74,6 +74,9 @@ std::string grading_key(const scenario::Scenario& scenario, const GradeOptions& 
     hash.update(fmt::format("\nrun={}\nbuild={}\nport={}\nrepeat={}\nscale={}\nbuild_timeout={}\n", options.run,
                             options.build, options.port ? std::to_string(*options.port) : std::string("-"),
                             options.repeat, options.timeout_scale, options.build_timeout.count()));
+    // Only when asked for, so the keys of results graded without captures stay as they were;
+    // asking for captures grades again the submissions that have none.
+    if (options.capture) hash.update(options.capture_all ? "capture=all\n" : "capture=failing\n");
     return hash.hex();
 }
 
@@ -153,6 +156,9 @@ Record grade_submission(const Student& student, const scenario::Scenario& scenar
     record.hash = hash;
     record.key = key;
     record.notes = student.notes;
+    // Captures of an earlier grading of this submission are stale whatever happens now.
+    auto captures = fs::absolute(fs::path(options.out_dir) / "captures" / record.slug).lexically_normal();
+    remove_tree(captures.string());
     auto finish = [&](Record& r) -> Record {
         r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
         return r;
@@ -241,7 +247,15 @@ Record grade_submission(const Student& student, const scenario::Scenario& scenar
     run.env = plan.env;
     run.timeout_scale = options.timeout_scale;
     run.repeat = options.repeat;
+    if (options.capture) {
+        run.capture_dir = captures.string();
+        run.capture_all = options.capture_all;
+    }
     record.result = runner::run_scenario(scenario, run);
+    // Stored relative to OUT: report.html links them from there, and OUT may move.
+    for (auto& test : record.result.tests)
+        if (!test.capture.empty())
+            test.capture = (fs::path("captures") / record.slug / fs::path(test.capture).filename()).string();
     record.result.command = plan.run;
     if (!record.result.errors.empty()) {
         record.status = "error";
@@ -567,6 +581,7 @@ MergeSummary merge_outputs(const std::vector<std::string>& shard_dirs, const std
     std::optional<ClassInfo> merged;
     std::set<std::string> students;
     std::map<std::string, Record> records;
+    std::map<std::string, std::string> shard_of;  // student -> the folder their record came from
     for (const auto& dir : shard_dirs) {
         auto text = read_file((fs::path(dir) / "class.json").string());
         auto json = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
@@ -597,7 +612,8 @@ MergeSummary merge_outputs(const std::vector<std::string>& shard_dirs, const std
                 summary.warnings.push_back(fmt::format("{}: '{}' is in more than one shard; the first one is kept", dir, name));
         for (auto& record : read_records(dir)) {
             if (!listed.contains(record.student) || record.key != merged->key) continue;
-            records.emplace(record.student, std::move(record));
+            auto name = record.student;
+            if (records.emplace(name, std::move(record)).second) shard_of.emplace(name, dir);
         }
     }
     if (!summary.errors.empty() || !merged) {
@@ -619,6 +635,16 @@ MergeSummary merge_outputs(const std::vector<std::string>& shard_dirs, const std
     for (const auto& record : ordered) {
         auto path = fs::path(out_dir) / "results" / (record.slug + ".json");
         if (!write_file_atomically(path.string(), dump_record(record))) summary.write_failures.push_back(path.string());
+        // Captures travel with their record: report.html links them relative to OUT.
+        auto from = fs::path(shard_of[record.student]) / "captures" / record.slug;
+        auto to = fs::path(out_dir) / "captures" / record.slug;
+        std::error_code ec;
+        if (fs::is_directory(from, ec) && !fs::equivalent(from, to, ec)) {
+            remove_tree(to.string());
+            fs::create_directories(to.parent_path(), ec);
+            fs::copy(from, to, fs::copy_options::recursive, ec);
+            if (ec) summary.write_failures.push_back(to.string());
+        }
     }
     auto failures = write_outputs(out_dir, *merged, ordered, feedback);
     summary.write_failures.insert(summary.write_failures.end(), failures.begin(), failures.end());

@@ -48,6 +48,10 @@ struct GradeOptions {
     int interrupt_fd = -1;       // when it becomes readable, stop (keeping what is done)
     std::function<void(const GradeProgress&)> progress;
     std::string work_dir;        // scratch space (default: a new folder under $TMPDIR or /tmp)
+    // Packet captures of failing tests (of all tests with capture_all) in
+    // OUT/captures/<student>/<test>.pcapng, linked from report.html.
+    bool capture = false;
+    bool capture_all = false;
 };
 
 struct GradeSummary {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "batch/files.hpp"
+#include "diagram/diagram.hpp"
 #include "report/report.hpp"
 
 namespace sockgrade::batch {
@@ -244,6 +245,9 @@ struct HtmlWords {
     const char* incomplete;
     const char* shard;
     const char* count;
+    const char* diagrams;        // heading of a student's sequence diagrams
+    const char* capture_link;    // the link to a test's packet capture
+    const char* diagrams_left;   // "{} more diagrams not embedded: ..."
 };
 
 const HtmlWords& html_words(const std::string& lang) {
@@ -257,7 +261,10 @@ const HtmlWords& html_words(const std::string& lang) {
                               "Click a row (or press Enter on it) to open the student's feedback and transcript; click a heading to sort.",
                               "student", "score", "status", "tests", "Filter by name", "Open all", "Close all",
                               "Grading was interrupted: only the students listed below were graded so far. Run the same command again to finish.",
-                              "shard", "submissions"};
+                              "shard", "submissions", "Sequence diagrams of the failed tests",
+                              "packet capture (pcapng, opens in Wireshark)",
+                              "{} more diagrams not embedded: this report's room for diagrams ({} MiB) is used up; "
+                              "`sockgrade run --diagram DIR` draws them for one student"};
     static const HtmlWords pt{"pt", "relatório da turma", "alunos", "avaliados", "nota máxima", "média", "mediana",
                               "Notas", "Testes, do mais difícil ao mais fácil",
                               "Parte das entregas avaliadas que passou em cada teste (entregas que não rodaram ficam de fora).",
@@ -268,7 +275,10 @@ const HtmlWords& html_words(const std::string& lang) {
                               "Clique numa linha (ou tecle Enter nela) para abrir o retorno e a transcrição do aluno; clique num título para ordenar.",
                               "aluno", "nota", "situação", "testes", "Filtrar por nome", "Abrir todos", "Fechar todos",
                               "A avaliação foi interrompida: só os alunos abaixo foram avaliados até agora. Rode o mesmo comando de novo para terminar.",
-                              "parte", "entregas"};
+                              "parte", "entregas", "Diagramas de sequência dos testes que falharam",
+                              "captura de pacotes (pcapng, abre no Wireshark)",
+                              "{} diagramas a mais não incluídos: o espaço deste relatório para diagramas ({} MiB) acabou; "
+                              "`sockgrade run --diagram DIR` os desenha para um aluno"};
     return lang == "pt" ? pt : en;
 }
 
@@ -282,9 +292,14 @@ h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin:1.6rem 0 .5rem;bo
 .stats{display:flex;flex-wrap:wrap;gap:.5rem;margin:.8rem 0}
 .stat{background:var(--soft);border:1px solid var(--line);border-radius:.5rem;padding:.4rem .8rem;min-width:7rem}
 .stat b{display:block;font-size:1.3rem}
-svg{max-width:100%;height:auto}
-svg text{fill:var(--fg);font-size:14px}
-svg rect.bar{fill:var(--bar)}
+#histogram svg{max-width:100%;height:auto}
+#histogram svg text{fill:var(--fg);font-size:14px}
+#histogram svg rect.bar{fill:var(--bar)}
+.pictures h3{font-size:1rem;margin:.8rem 0 .3rem}
+.pictures figure{margin:.5rem 0 1rem}
+.pictures figcaption{margin:.2rem 0;font-size:.9rem}
+.pictures .scroll{overflow-x:auto;border:1px solid var(--line);border-radius:.4rem;background:#fff}
+.pictures svg{display:block;max-width:none;height:auto}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 th[data-key]{cursor:pointer;user-select:none;white-space:nowrap}
@@ -332,6 +347,8 @@ if(filter)filter.addEventListener('input',function(){var q=filter.value.toLowerC
 var openAll=document.getElementById('open-all'),closeAll=document.getElementById('close-all');
 if(openAll)openAll.addEventListener('click',function(){Array.prototype.forEach.call(table.tBodies,function(b){toggle(b,true);});});
 if(closeAll)closeAll.addEventListener('click',function(){Array.prototype.forEach.call(table.tBodies,function(b){toggle(b,false);});});
+function openHash(){var id=decodeURIComponent(location.hash.slice(1));var b=id&&document.getElementById(id);if(b&&b.tagName==='TBODY'){toggle(b,true);b.scrollIntoView();}}
+window.addEventListener('hashchange',openHash);openHash();
 })();
 )js";
 
@@ -367,6 +384,37 @@ std::string histogram_svg(const std::vector<double>& fractions, const HtmlWords&
     svg += "</svg>";
     return svg;
 }
+
+// The diagrams of a student's failed tests, each with a link to its capture.
+// `room` is what is left of the report's budget for diagrams.
+std::string pictures_html(const Record& record, const std::string& lang, const HtmlWords& w, std::size_t& room,
+                          std::size_t& left_out) {
+    if (record.status != "graded") return {};
+    std::string html;
+    diagram::Options options;
+    options.lang = lang;
+    for (const auto& test : record.result.tests) {
+        if (test.passed) continue;
+        auto svg = diagram::render_svg(test, options);
+        if (svg.size() > room) {
+            ++left_out;
+            continue;
+        }
+        room -= svg.size();
+        auto title = clean(test.title.in(lang));
+        std::string caption = "<b>" + html_escape(test.name) + "</b>";
+        if (!title.empty()) caption += " — " + html_escape(title);
+        if (!test.capture.empty())
+            caption += fmt::format(" · <a href=\"{}\">{}</a>", html_escape(test.capture), html_escape(w.capture_link));
+        html += fmt::format("<figure class=\"diagram\"><figcaption>{}</figcaption><div class=\"scroll\">{}</div></figure>\n",
+                            caption, svg);
+    }
+    if (html.empty()) return {};
+    return fmt::format("<div class=\"pictures\"><h3>{}</h3>\n{}</div>", html_escape(w.diagrams), html);
+}
+
+// Diagrams are a few KiB each; this keeps a class of hundreds loadable.
+constexpr std::size_t diagram_room = std::size_t(16) << 20;
 
 }  // namespace
 
@@ -506,11 +554,12 @@ std::string render_html_report(const ClassInfo& info, const std::vector<Record>&
         "<th data-key=\"status\">{}</th><th class=\"marks\">{}</th></tr></thead>\n",
         html_escape(w.student), html_escape(w.score), html_escape(w.status), html_escape(w.results));
     FeedbackOptions teacher{lang, false};
+    std::size_t room = diagram_room, left_out = 0;
     for (const auto& record : records) {
         double fraction = max > 0 ? record.result.score / max : 0;
         const char* tone = record.status != "graded" ? "fail" : record.full_marks() ? "pass" : fraction >= 0.5 ? "" : "warn";
-        html += fmt::format("<tbody class=\"student\" data-name=\"{}\" data-score=\"{:.4f}\" data-status=\"{}\">\n",
-                            html_escape(record.student), fraction, html_escape(record.status));
+        html += fmt::format("<tbody class=\"student\" id=\"s-{}\" data-name=\"{}\" data-score=\"{:.4f}\" data-status=\"{}\">\n",
+                            html_escape(record.slug), html_escape(record.student), fraction, html_escape(record.status));
         html += fmt::format("<tr class=\"row\" tabindex=\"0\" aria-expanded=\"false\"><td>{}</td>"
                             "<td class=\"num {}\">{}/{}</td><td>{}{}</td><td class=\"marks\">",
                             html_escape(record.student), tone, format_points(record.result.score), format_points(max),
@@ -522,11 +571,16 @@ std::string render_html_report(const ClassInfo& info, const std::vector<Record>&
                                 html_escape(test.name), passed ? "✔" : "✘");
         }
         html += "</td></tr>\n";
-        html += fmt::format("<tr class=\"detail\"><td colspan=\"4\"><pre>{}</pre></td></tr>\n",
-                            html_escape(render_feedback_text(record, teacher)));
+        html += fmt::format("<tr class=\"detail\"><td colspan=\"4\"><pre>{}</pre>{}</td></tr>\n",
+                            html_escape(render_feedback_text(record, teacher)),
+                            pictures_html(record, lang, w, room, left_out));
         html += "</tbody>\n";
     }
-    html += "</table>\n</section>\n";
+    html += "</table>\n";
+    if (left_out > 0)
+        html += fmt::format("<p class=\"warn\">{}</p>\n",
+                            html_escape(fmt::format(fmt::runtime(w.diagrams_left), left_out, diagram_room >> 20)));
+    html += "</section>\n";
     html += fmt::format("<footer class=\"meta\"><p>sockgrade {} · {} {} · {}</p></footer>\n", SOCKGRADE_VERSION,
                         records.size(), html_escape(w.count), html_escape(info.scenario));
     html += "<script>" + std::string(page_script) + "</script>\n</body>\n</html>\n";
