@@ -32,9 +32,10 @@ std::int64_t wall_ns() {
     return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
-std::string mib(std::uint64_t bytes) {
-    return bytes >= (1u << 20) ? fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20))
-                               : fmt::format("{} KiB", (bytes + 1023) / 1024);
+std::string size_text(std::uint64_t bytes) {
+    if (bytes >= (1u << 20)) return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20));
+    if (bytes >= 1024) return fmt::format("{} KiB", (bytes + 1023) / 1024);
+    return fmt::format("{} bytes", bytes);
 }
 
 std::string flags_text(std::uint8_t flags) {
@@ -204,8 +205,8 @@ std::string Recorder::pcapng(std::string_view title, const std::vector<PortOwner
 std::string Recorder::note() const {
     std::string out;
     if (counts_.packets_over > 0)
-        out = fmt::format("cut at {}: {} more packets ({}) not kept", mib(static_cast<std::uint64_t>(max_bytes_)),
-                          counts_.packets_over, mib(counts_.bytes_over));
+        out = fmt::format("cut at {}: {} more packets ({}) not kept", size_text(static_cast<std::uint64_t>(max_bytes_)),
+                          counts_.packets_over, size_text(counts_.bytes_over));
     if (counts_.packets_lost > 0)
         out += fmt::format("{}{} packets lost (the capture's buffer was full)", out.empty() ? "" : "; ",
                            counts_.packets_lost);
