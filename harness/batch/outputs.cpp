@@ -393,6 +393,7 @@ std::string pictures_html(const Record& record, const std::string& lang, const H
     std::string html;
     diagram::Options options;
     options.lang = lang;
+    options.in_html = true;
     for (const auto& test : record.result.tests) {
         if (test.passed) continue;
         auto svg = diagram::render_svg(test, options);

@@ -15,11 +15,11 @@ namespace sockgrade::diagram {
 struct Options {
     std::string lang = "en";     // "en" or "pt": the few words the picture has
     std::size_t max_rows = 240;  // rows drawn at most; the rest are counted in a row of their own
+    bool in_html = false;        // for an HTML page: no xmlns (HTML knows <svg>), so the page names no URL
 };
 
-// A standalone SVG document that is also valid inline in HTML (no XML
-// declaration, no <style>: nothing leaks into a page that embeds it). Every
-// text is escaped for XML, whatever bytes the program sent.
+// An SVG document (no XML declaration, no <style>: nothing leaks into a page
+// that embeds it). Every text is escaped for XML, whatever bytes the program sent.
 std::string render_svg(const runner::TestResult& test, const Options& options = {});
 
 // Colours nothing else in the picture uses, so a screenshot can be checked.

@@ -164,10 +164,11 @@ std::string render_svg(const runner::TestResult& test, const Options& options) {
 
     Svg svg;
     auto title = test.name + (test.title.in(options.lang).empty() ? "" : " — " + test.title.in(options.lang));
-    svg.add(fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" class="sockgrade-diagram" width="{0}" height="{1}" )"
+    svg.add(fmt::format(R"(<svg{3} class="sockgrade-diagram" width="{0}" height="{1}" )"
                         R"(viewBox="0 0 {0} {1}" role="img" aria-label="{2}" )"
                         R"(font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="11">)",
-                        width, height, xml_text(fmt::format(fmt::runtime(words.aria), test.name))));
+                        width, height, xml_text(fmt::format(fmt::runtime(words.aria), test.name)),
+                        options.in_html ? "" : R"( xmlns="http://www.w3.org/2000/svg")"));
     svg.add(fmt::format(R"(<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>)", width, height));
 
     // Title and outcome.
