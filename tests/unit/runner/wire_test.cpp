@@ -20,11 +20,31 @@ TestResult full_result() {
     r.seconds = 0.1 + 0.2;  // not exactly representable in short decimal
     r.runs = 5;
     r.passes = 3;
+    r.failed_at = FailedAt{"B", 0.4, 2.4, 2.41};
+    r.capture = "/tmp/caps/broadcast.pcapng";
+    r.capture_note = "cut at 8.0 MiB: 3 more packets (12 KiB) not kept";
+    r.diagram = "/tmp/pics/broadcast.svg";
     r.transcript = {{0.0, "program", '*', "started"},
+                    {0.05, "A", '*', "connected from port 41000", util::Mark::connect},
+                    {0.06, "B", '*', "the program reset the connection (RST)", util::Mark::program_rst},
                     {0.401, "A", '>', "\"ola 7f3a\\n\""},
                     {0.412, "B", '<', "\"ola 7f3a\""},
                     {1.0 / 3.0, "stdout", '<', "\"日本 ação 🎉\""}};
     return r;
+}
+
+TEST(RunnerWire, ResultsWithoutPicturesReadAsBefore) {
+    // What earlier versions stored: no marks, no failure point, no capture.
+    auto back = from_wire(R"({"name":"t","passed":false,"transcript":[{"t":0.5,"party":"A","dir":"*","text":"x"}]})");
+    ASSERT_TRUE(back);
+    EXPECT_FALSE(back->failed_at);
+    EXPECT_EQ(back->capture, "");
+    ASSERT_EQ(back->transcript.size(), 1u);
+    EXPECT_EQ(back->transcript[0].mark, util::Mark::none);
+    auto bytes = to_wire(*back);
+    EXPECT_EQ(bytes.find("failed_at"), std::string::npos);
+    EXPECT_EQ(bytes.find("capture"), std::string::npos);
+    EXPECT_EQ(bytes.find("mark"), std::string::npos);
 }
 
 TEST(RunnerWire, RoundTripsEveryField) {
@@ -54,7 +74,16 @@ TEST(RunnerWire, RoundTripsEveryField) {
         EXPECT_EQ(back->transcript[i].party, original.transcript[i].party);
         EXPECT_EQ(back->transcript[i].direction, original.transcript[i].direction);
         EXPECT_EQ(back->transcript[i].text, original.transcript[i].text);
+        EXPECT_EQ(back->transcript[i].mark, original.transcript[i].mark);
     }
+    ASSERT_TRUE(back->failed_at);
+    EXPECT_EQ(back->failed_at->party, "B");
+    EXPECT_EQ(back->failed_at->since, 0.4);
+    EXPECT_EQ(back->failed_at->due, 2.4);
+    EXPECT_EQ(back->failed_at->at, 2.41);
+    EXPECT_EQ(back->capture, original.capture);
+    EXPECT_EQ(back->capture_note, original.capture_note);
+    EXPECT_EQ(back->diagram, original.diagram);
     EXPECT_TRUE(back->flaky());
 }
 
