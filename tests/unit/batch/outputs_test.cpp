@@ -137,6 +137,23 @@ TEST(HtmlReport, OneRowPerStudentEscapedAndOffline) {
     EXPECT_NE(pt.find("Servidor TCP"), std::string::npos);
 }
 
+TEST(HtmlReport, EmbedsTheDiagramsOfFailedTestsWithTheirCaptures) {
+    auto records = sample_records();
+    records[0].result.tests[1].capture = "captures/" + records[0].slug + "/prints.pcapng";
+    records[0].result.tests[1].failed_at = runner::FailedAt{"A", 0.01, 2.01, 2.01};
+    auto html = render_html_report(sample_class(), records, {}, "en");
+    std::regex diagram("<svg class=\"sockgrade-diagram\"");
+    // Ana failed one test; Érica's submission did not build, so it has no transcript to draw.
+    EXPECT_EQ(std::distance(std::sregex_iterator(html.begin(), html.end(), diagram), std::sregex_iterator()), 1);
+    EXPECT_NE(html.find("aria-label=\"Sequence diagram of the test prints\""), std::string::npos);
+    EXPECT_NE(html.find("href=\"captures/" + records[0].slug + "/prints.pcapng\""), std::string::npos);
+    EXPECT_NE(html.find("id=\"s-" + records[0].slug + "\""), std::string::npos);  // report.html#s-<slug> opens it
+    EXPECT_EQ(html.find("http://"), std::string::npos);
+    EXPECT_EQ(html.find('\x01'), std::string::npos);
+    // The page's own SVG rules are the histogram's: they would recolour the diagrams.
+    EXPECT_EQ(html.find("\nsvg text{"), std::string::npos);
+}
+
 TEST(WriteOutputs, EveryFileAppears) {
     testing::TempDir dir;
     auto records = sample_records();
