@@ -210,6 +210,35 @@ def sandbox(args):
     save(args.out, "sandbox", {"machine": m, "result": r, "wall": wall})
 
 
+# --- 6. packet captures -------------------------------------------------------------------
+
+def capture(args):
+    m = machine()
+    print(f"packet captures: run_scenario without --capture (twice) and with it, interleaved\n{describe_machine(m)}")
+    warn_if_busy(m)
+    results = {}
+    for lab in args.labs:
+        argv = [str(args.build / "bench" / "capture_bench"), "--rounds", str(args.rounds), "--json",
+                "--scenario", str(ROOT / "scenarios" / f"{lab}.yaml"),
+                "--program", str(args.build / "reference" / lab)]
+        wall, done = timed(argv, timeout=280)
+        if not done.stdout.strip():
+            sys.exit(f"capture_bench failed:\n{done.stderr}")
+        r = json.loads(done.stdout)
+        results[lab] = r
+        print(f"\n{lab}: {r['rounds']} rounds x {r['tests']} tests, "
+              f"{'network namespaces' if r['namespaces'] else 'NO namespaces (nothing is captured)'}")
+        print(f"  {'variant':<12} {'p50 ms/test':>12} {'p90 ms/test':>12} {'ratio':>8}")
+        for name in ("off", "off-again", "capture", "capture-all"):
+            v = r[name]
+            print(f"  {name:<12} {v['p50_ms_per_test']:>12.2f} {v['p90_ms_per_test']:>12.2f} {v['ratio']:>7.3f}x")
+        print(f"  files written: without --capture {r['written_without_capture']}, by --capture of passing tests "
+              f"{r['kept_by_capture']}, by --capture-all {r['kept_by_capture_all']} (of {r['tests']} tests)")
+        if r["failures"] or done.returncode != 0:
+            print(f"  FAILED ({r['failures']} test runs failed)\n{done.stderr[-1000:]}")
+    save(args.out, "capture", {"machine": m, "results": results})
+
+
 # --- 3. batch throughput -----------------------------------------------------------------
 
 # A class is made of these submissions, in this proportion (per 20 students).
@@ -533,11 +562,15 @@ def main():
     p.add_argument("--clients", type=int, nargs="+", default=[10, 100, 300, 1000, 2000])
     p.add_argument("--deliveries", type=int, default=100000)
     p.add_argument("--window", type=int, default=8)
+    p = sub.add_parser("capture", help="run_scenario without --capture vs with it (packet captures)")
+    p.add_argument("--rounds", type=int, default=15)
+    p.add_argument("--labs", nargs="+", default=["tcp-server", "chat-server"])
     sub.add_parser("plot", help="OUT/benchmarks.svg from OUT/batch.json and OUT/load.json")
     args = parser.parse_args()
     args.build = args.build.resolve()
     args.out = args.out.resolve()
-    {"overhead": overhead, "sandbox": sandbox, "batch": batch, "load": load, "plot": plot}[args.command](args)
+    {"overhead": overhead, "sandbox": sandbox, "batch": batch, "load": load, "capture": capture,
+     "plot": plot}[args.command](args)
     if args.command in ("batch", "load") and (args.out / f"{args.command}.json").exists():
         plot(args)
 

@@ -5,6 +5,7 @@
 #   bash bench/run.sh sandbox    # namespace + program start + teardown vs fork/exec
 #   bash bench/run.sh batch      # sockgrade grade: --jobs 1 vs 2, class size 20/40/80
 #   bash bench/run.sh load       # reference chat server vs an Asio one, 10..2000 clients
+#   bash bench/run.sh capture    # sockgrade run without --capture vs with it (packet captures)
 #   bash bench/run.sh plot       # bench/results/benchmarks.svg from the last batch and load runs
 #
 # Each takes under 5 minutes on 2 cores and prints ratios against a baseline
@@ -17,7 +18,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
 
 if [ $# -eq 0 ]; then
-  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 
