@@ -17,8 +17,10 @@ using Kind = Row::Kind;
 constexpr double gap_seconds = 0.5;
 // A message forwarded to several peers within this time is one row.
 constexpr double fan_out_seconds = 0.25;
-// An arrow repeated this often among at most two kinds of arrow is a burst.
+// An arrow repeated this often among at most three kinds of arrow (a sender,
+// a receiver, and the program's log on its terminal) is a burst.
 constexpr int burst_repeats = 4;
+constexpr std::size_t burst_kinds = 3;
 
 bool is_stdio(const std::string& party) { return party == "stdout" || party == "stderr" || party == "stdin"; }
 
@@ -134,7 +136,7 @@ std::vector<Row> merge_fan_outs(std::vector<Row> rows, int program) {
     return out;
 }
 
-// Bursts: in a run of messages among at most two kinds of arrow where one
+// Bursts: in a run of messages among at most three kinds of arrow where one
 // repeats often, one row per kind; otherwise only repeats in a row merge (a
 // line read in two pieces).
 std::vector<Row> collapse_bursts(std::vector<Row> rows) {
@@ -145,13 +147,13 @@ std::vector<Row> collapse_bursts(std::vector<Row> rows) {
             out.push_back(std::move(rows[i++]));
             continue;
         }
-        // The longest group from i with at most two keys.
+        // The longest group from i with at most burst_kinds keys.
         std::vector<Key> keys;
         std::size_t end = i;
         while (end < rows.size() && is_data(rows[end])) {
             auto key = key_of(rows[end]);
             if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-                if (keys.size() == 2) break;
+                if (keys.size() == burst_kinds) break;
                 keys.push_back(key);
             }
             ++end;

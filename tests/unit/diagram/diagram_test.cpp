@@ -192,18 +192,19 @@ TEST(Diagram, ABurstIsOneRowPerArrow) {
     test.name = "burst-order";
     test.passed = true;
     test.transcript = {event(0.0, "A", "connected", Mark::connect), event(0.0, "B", "connected", Mark::connect)};
-    // A's 20 lines and B's 7 reads, interleaved as the io_context runs them.
+    // A's 20 lines and B's 7 reads, interleaved as the io_context runs them, and the server's log line.
     int read = 0;
     for (int i = 1; i <= 20; ++i) {
         test.transcript.push_back(data(0.1 + i * 0.001, "A", '>', fmt::format("rajada {} 7f3a\n", i)));
         if (i % 3 == 0 && read < 7) test.transcript.push_back(data(0.1 + i * 0.001, "B", '<', fmt::format("chunk {}\n", ++read)));
+        if (i == 5) test.transcript.push_back(data(0.1 + i * 0.001, "stderr", '>', "B joined\n"));
     }
     while (read < 7) test.transcript.push_back(data(0.13, "B", '<', fmt::format("chunk {}\n", ++read)));
     auto plan = detail::plan(test, 240);
     std::vector<int> counts;
     for (const auto& row : plan.rows)
         if (row.kind == Row::Kind::message && row.style == detail::Style::data) counts.push_back(row.count);
-    EXPECT_EQ(counts, (std::vector<int>{20, 7}));
+    EXPECT_EQ(counts, (std::vector<int>{20, 7}));  // the log line is a row of its own (stderr_data)
     auto svg = render_svg(test);
     EXPECT_NE(svg.find("20× "), std::string::npos);
     EXPECT_NE(svg.find("rajada 1 7f3a"), std::string::npos);
@@ -257,9 +258,10 @@ TEST(Diagram, ASixPartyChatWithFortyMessagesStaysReadable) {
 TEST(Diagram, TooManyRowsKeepTheBeginningTheEndAndTheFailure) {
     TestResult test;
     test.name = "flood";
+    // Four arrows in turn: no burst to collapse, 3000 rows.
     for (int i = 0; i < 3000; ++i) {
-        const char* parties[] = {"A", "B", "C"};
-        test.transcript.push_back(data(i * 0.001, parties[i % 3], i % 3 == 1 ? '<' : '>', fmt::format("m{}\n", i)));
+        const char* parties[] = {"A", "B", "C", "D"};
+        test.transcript.push_back(data(i * 0.001, parties[i % 4], i % 2 ? '<' : '>', fmt::format("m{}\n", i)));
     }
     test.transcript.push_back(event(3.5, "program", "exited with status 0"));
     test.failed_at = runner::FailedAt{"A", 3.0, 3.2, 3.2};
