@@ -292,6 +292,14 @@ TEST(Capture, ReportHtmlShowsTheDiagramInAHeadlessBrowser) {
     EXPECT_TRUE(fs::exists(out / "captures" / slug / "every-line.pcapng"));
     EXPECT_NE(html.find(fmt::format("href=\"captures/{}/every-line.pcapng\"", slug)), std::string::npos);
 
+    // Merging (here one folder) carries the captures along with the records.
+    auto merged = work.path() / "merged";
+    auto merge = run_sockgrade({"merge", out.string(), "--out", merged.string()});
+    ASSERT_EQ(merge.exit_code, 0) << merge.describe();
+    EXPECT_EQ(read_file(merged / "captures" / slug / "every-line.pcapng"), read_file(out / "captures" / slug / "every-line.pcapng"));
+    EXPECT_NE(read_file(merged / "report.html").find(fmt::format("href=\"captures/{}/every-line.pcapng\"", slug)),
+              std::string::npos);
+
     auto png = work.path() / "shot.png";
     auto shot = shell(fmt::format("{} --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 "
                                   "--user-data-dir='{}' --window-size=1280,2600 --screenshot='{}' 'file://{}#s-{}'",
