@@ -205,7 +205,8 @@ private:
         for (const auto& declaration : test_.peers) {
             auto kind = declaration.kind;
             bool server = kind == scenario::PeerKind::tcp_server || kind == scenario::PeerKind::udp_server;
-            int port = server ? declaration.port.value_or(port_) : peers_.count(declaration.name) ? peer(declaration.name).local_port() : 0;
+            int port = server ? declaration.port.value_or(port_) : 0;
+            if (!server && peers_.count(declaration.name)) port = peer(declaration.name).local_port();
             owners.push_back({declaration.name, port});
         }
         auto title = fmt::format("sockgrade: {} / {} (run {} of {}): {}", scenario_.name, test_.name, place_.run,
