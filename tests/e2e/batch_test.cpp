@@ -278,7 +278,7 @@ std::optional<std::string> html_problem(const std::string& html) {
     i = html.find('>') + 1;
     while (i < html.size()) {
         if (html[i] == '&') {
-            static const std::regex entity("^&(amp|lt|gt|quot|#39|#[0-9]+|#x[0-9a-fA-F]+);");
+            static const std::regex entity("^&(amp|lt|gt|quot|apos|#39|#[0-9]+|#x[0-9a-fA-F]+);");
             std::smatch m;
             auto rest = html.substr(i, 12);
             if (!std::regex_search(rest, m, entity)) return "bad entity at byte " + std::to_string(i);
