@@ -34,10 +34,50 @@ enum class Role { server, client };
 // "server" peers listen/bind and wait for the program.
 enum class PeerKind { tcp_client, tcp_server, udp_client, udp_server };
 
+// A closed range that a fault draws a value from, with the test run's seed.
+template <typename T>
+struct Range {
+    T low{};
+    T high{};
+};
+
+// What a peer does to its traffic, as a real network would (a test's
+// `faults:`). Every choice is drawn from the run's seed (--seed replays it).
+struct Faults {
+    // TCP, what the peer sends.
+    std::optional<Range<int>> split;       // each write leaves in segments of this many bytes
+    std::optional<Range<int>> coalesce;    // copies of a burst joined into one write (INT_MAX: all)
+    std::optional<Range<Duration>> gap;    // pause between segments and writes
+    // TCP, what the peer receives.
+    enum class Read { normal, slow, none };
+    Read read = Read::normal;
+    int read_size = 0;                     // Read::slow: bytes per read
+    Duration read_every{0};                // Read::slow: pause between reads
+    std::optional<std::int64_t> receive_buffer;  // SO_RCVBUF, set before the connection opens
+    // TCP: an RST once this many lines were received / sent.
+    std::optional<Range<int>> reset_after_received;
+    std::optional<Range<int>> reset_after_sent;
+    // UDP: datagrams on the path between the peer and the program.
+    enum class Direction { both, to_program, from_program };
+    double drop = 0;                       // probabilities, 0..1
+    double duplicate = 0;
+    double reorder = 0;                    // held back and delivered after the next one
+    std::optional<Range<Duration>> delay;
+    Direction direction = Direction::both;
+    Mark mark;
+
+    bool tcp_send() const { return split || coalesce || gap || reset_after_sent; }
+    bool any() const {
+        return tcp_send() || read != Read::normal || receive_buffer || reset_after_received || drop > 0 ||
+               duplicate > 0 || reorder > 0 || delay;
+    }
+};
+
 struct Peer {
     std::string name;
     PeerKind kind = PeerKind::tcp_client;
     std::optional<int> port;  // for server peers; default: the program's port
+    Faults faults;            // none unless the test's `faults:` names this peer
     Mark mark;
 };
 

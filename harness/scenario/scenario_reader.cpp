@@ -4,6 +4,7 @@
 #include <climits>
 #include <map>
 
+#include "scenario/faults_reader.hpp"
 #include "scenario/step_reader.hpp"
 #include "util/did_you_mean.hpp"
 
@@ -187,7 +188,7 @@ std::optional<Test> read_test(const YAML::Node& node, const Program& program, Di
     test.mark = mark_of(node);
     if (!expect_map(node, test.mark, "a test (a map with name, peers, steps...)", diagnostics)) return std::nullopt;
     MapReader keys(node,
-                   std::vector<std::string>{"name", "title", "points", "hidden", "peers", "steps", "feedback", "env"},
+                   std::vector<std::string>{"name", "title", "points", "hidden", "peers", "faults", "steps", "feedback", "env"},
                    diagnostics);
     if (const Field* name = keys.get("name")) {
         if (auto value = read_name(*name, diagnostics, "test name")) test.name = *value;
@@ -202,6 +203,7 @@ std::optional<Test> read_test(const YAML::Node& node, const Program& program, Di
         if (auto value = read_bool(*hidden, diagnostics)) test.hidden = *value;
     TestContext context;
     if (const Field* peers = keys.get("peers")) read_peers(*peers, program, context, diagnostics);
+    if (const Field* faults = keys.get("faults")) read_faults(*faults, context, diagnostics);
     test.peers = context.peers;
     if (const Field* feedback = keys.get("feedback"))
         if (auto value = read_text(*feedback, diagnostics)) test.feedback = *value;

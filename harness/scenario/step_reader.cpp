@@ -418,6 +418,14 @@ void StepReader::check_peers() {
                                              wrong_kind_hint(*spec_, ref.name, peer->kind));
             continue;
         }
+        const bool receives = spec_->action == A::expect_line || spec_->action == A::expect_burst ||
+                              spec_->action == A::expect_close;
+        if (receives && peer->faults.read == Faults::Read::none) {
+            diagnostics_.error(ref.mark, quote(spec_->key) + " on " + quote(ref.name) + ", which reads nothing " +
+                                             "(faults: read: none, line " + std::to_string(peer->faults.mark.line) +
+                                             "): it can never pass");
+            continue;
+        }
         if (!is_tcp(peer->kind)) continue;
         const auto& connection = context_.connections[ref.name];
         const bool opens = spec_->action == A::connect || spec_->action == A::expect_accept;
