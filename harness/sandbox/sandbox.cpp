@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
@@ -225,15 +226,28 @@ std::optional<Credentials> program_credentials() {
     return Credentials{nobody ? nobody->pw_uid : 65534, nobody ? nobody->pw_gid : 65534};
 }
 
-WorkerOutcome run_in_worker(const std::function<std::string(const Isolation&)>& body, const WorkerOptions& options) {
+namespace {
+
+// A worker at work: its pipe, and when it must have finished.
+struct Running {
+    std::size_t index = 0;
+    pid_t pid = -1;
+    int channel = -1;
+    std::chrono::steady_clock::time_point deadline;
+    std::string payload;
+};
+
+// Forks a worker that runs body; an outcome instead when it could not start.
+std::variant<Running, WorkerOutcome> start_worker(std::size_t index, const WorkerBody& body,
+                                                  const WorkerOptions& options) {
     int channel[2];
-    if (::pipe2(channel, O_CLOEXEC) < 0) return {std::nullopt, errno_text("pipe")};
+    if (::pipe2(channel, O_CLOEXEC) < 0) return WorkerOutcome{std::nullopt, errno_text("pipe")};
     pid_t grader = ::getpid();
     pid_t worker = ::fork();
     if (worker < 0) {
         ::close(channel[0]);
         ::close(channel[1]);
-        return {std::nullopt, errno_text("fork")};
+        return WorkerOutcome{std::nullopt, errno_text("fork")};
     }
     if (worker == 0) {
         ::close(channel[0]);
@@ -273,31 +287,16 @@ WorkerOutcome run_in_worker(const std::function<std::string(const Isolation&)>& 
         }
         ::_exit(0);
     }
-
     ::close(channel[1]);
-    std::string payload;
-    auto deadline = std::chrono::steady_clock::now() + options.timeout;
-    bool timed_out = false;
-    for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            timed_out = true;
-            break;
-        }
-        pollfd readable{channel[0], POLLIN, 0};
-        int ready = ::poll(&readable, 1, static_cast<int>(left.count()));
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready <= 0) continue;
-        char buffer[65536];
-        ssize_t n = ::read(channel[0], buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        payload.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(channel[0]);
-    if (timed_out) ::kill(worker, SIGKILL);
+    return Running{index, worker, channel[0], std::chrono::steady_clock::now() + options.timeout, {}};
+}
+
+// Reaps a worker whose pipe has ended (or that ran out of time) and says what it gave.
+WorkerOutcome finish_worker(Running& running, bool timed_out, const WorkerOptions& options) {
+    ::close(running.channel);
+    if (timed_out) ::kill(running.pid, SIGKILL);
     int status = 0;
-    while (::waitpid(worker, &status, 0) < 0 && errno == EINTR) {
+    while (::waitpid(running.pid, &status, 0) < 0 && errno == EINTR) {
     }
     Cgroup::remove_leftovers();
     if (timed_out)
@@ -309,7 +308,65 @@ WorkerOutcome run_in_worker(const std::function<std::string(const Isolation&)>& 
         if (WIFEXITED(status) && WEXITSTATUS(status) == 5) how = "failed with an unexpected error";
         return {std::nullopt, "the test worker " + how};
     }
-    return {std::move(payload), {}};
+    return {std::move(running.payload), {}};
+}
+
+}  // namespace
+
+void run_in_workers(const std::vector<WorkerBody>& bodies, const WorkerOptions& options, int jobs,
+                    const std::function<void(std::size_t, WorkerOutcome)>& done) {
+    const std::size_t at_once = static_cast<std::size_t>(std::max(1, jobs));
+    std::vector<Running> running;
+    std::size_t next = 0;
+    while (next < bodies.size() || !running.empty()) {
+        while (running.size() < at_once && next < bodies.size()) {
+            auto started = start_worker(next, bodies[next], options);
+            if (auto* outcome = std::get_if<WorkerOutcome>(&started)) {
+                done(next, std::move(*outcome));
+            } else {
+                running.push_back(std::move(std::get<Running>(started)));
+            }
+            ++next;
+        }
+        if (running.empty()) continue;
+        // One poll over every worker's pipe, until the nearest deadline.
+        auto now = std::chrono::steady_clock::now();
+        auto nearest = running.front().deadline;
+        std::vector<pollfd> readable;
+        for (const auto& worker : running) {
+            nearest = std::min(nearest, worker.deadline);
+            readable.push_back({worker.channel, POLLIN, 0});
+        }
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(nearest - now).count();
+        int ready = ::poll(readable.data(), readable.size(), static_cast<int>(std::max<long long>(0, left)));
+        if (ready < 0 && errno != EINTR) ready = 0;
+        now = std::chrono::steady_clock::now();
+        for (std::size_t i = running.size(); i-- > 0;) {
+            auto& worker = running[i];
+            bool ended = false, timed_out = false;
+            if (ready > 0 && readable[i].revents != 0) {
+                char buffer[65536];
+                ssize_t n = ::read(worker.channel, buffer, sizeof buffer);
+                if (n > 0) {
+                    worker.payload.append(buffer, static_cast<std::size_t>(n));
+                } else if (n == 0 || errno != EINTR) {
+                    ended = true;
+                }
+            }
+            if (!ended && now >= worker.deadline) ended = timed_out = true;
+            if (!ended) continue;
+            auto index = worker.index;
+            auto outcome = finish_worker(worker, timed_out, options);
+            running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+            done(index, std::move(outcome));
+        }
+    }
+}
+
+WorkerOutcome run_in_worker(const WorkerBody& body, const WorkerOptions& options) {
+    WorkerOutcome result;
+    run_in_workers({body}, options, 1, [&](std::size_t, WorkerOutcome outcome) { result = std::move(outcome); });
+    return result;
 }
 
 }  // namespace sockgrade::sandbox

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace sockgrade::sandbox {
 
@@ -32,10 +33,18 @@ struct WorkerOutcome {
     std::string error;                   // why there is no payload
 };
 
+using WorkerBody = std::function<std::string(const Isolation&)>;
+
 // Forks a worker, isolates it, runs body there and returns what it returned.
 // Call from a single-threaded process: namespaces must be entered by a fresh
 // fork of one.
-WorkerOutcome run_in_worker(const std::function<std::string(const Isolation&)>& body, const WorkerOptions& options);
+WorkerOutcome run_in_worker(const WorkerBody& body, const WorkerOptions& options);
+
+// Runs each body in a worker of its own, at most `jobs` at once, and calls
+// done(index, outcome) as each worker ends (in the order they end). The
+// grader stays single-threaded: one poll() watches every worker.
+void run_in_workers(const std::vector<WorkerBody>& bodies, const WorkerOptions& options, int jobs,
+                    const std::function<void(std::size_t, WorkerOutcome)>& done);
 
 // Inside a worker: ends every process the test started (the PID namespace's
 // init is killed, and the kernel kills the rest), or, without namespaces,
