@@ -1,6 +1,7 @@
 // One function per subcommand; each returns the process exit status.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct RunArgs {
     std::vector<std::string> outputs;
     std::string lang;
     int repeat = 1;
+    std::optional<std::uint64_t> seed;
+    int jobs = 1;
+    bool stress = false;
     std::vector<std::string> only;
     double timeout_scale = 1.0;
     std::string dir;

@@ -59,6 +59,13 @@ void add_run_options(CLI::App& command, RunArgs& args) {
         ->check(CLI::IsMember({"en", "pt"}));
     command.add_option("--repeat", args.repeat, "run every test N times; tests that pass only sometimes are flaky")
         ->check(CLI::Range(1, 1000));
+    command.add_option("--seed", args.seed,
+                       "seed of the faults and nonces: run r of each test uses SEED + r - 1 (default: a fresh "
+                       "seed, printed in the report so the run can be replayed)");
+    command.add_option("--jobs", args.jobs, "test runs at once (with --repeat), each in its own sandbox")
+        ->check(CLI::Range(1, 64));
+    command.add_flag("--stress", args.stress,
+                     "load every CPU with busy low-priority processes while each test runs, so races show");
     command.add_option("--only", args.only, "run only this test (may be repeated)");
     command.add_option("--timeout-scale", args.timeout_scale, "multiply every deadline, for slow machines")
         ->check(CLI::Range(0.1, 100.0));
@@ -135,6 +142,9 @@ int run_command(const RunArgs& args) {
     options.port = args.port;
     options.timeout_scale = args.timeout_scale;
     options.repeat = args.repeat;
+    options.seed = args.seed;
+    options.jobs = args.jobs;
+    options.stress = args.stress;
     options.only = args.only;
     for (const auto& pair : args.env) {
         auto equals = pair.find('=');

@@ -1,7 +1,13 @@
 #include "peers/peer.hpp"
 
+#include <algorithm>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
@@ -12,25 +18,58 @@ namespace sockgrade::peers {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using asio::ip::udp;
+using scenario::Faults;
 using scenario::PeerKind;
 
 namespace {
 constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 const auto loopback = asio::ip::make_address_v4("127.0.0.1");
+
+std::optional<std::int64_t> draw(util::Rng& rng, const std::optional<scenario::Range<int>>& range) {
+    if (!range) return std::nullopt;
+    return rng.between(range->low, range->high);
+}
+
+bool udp_faults(const Faults& faults) {
+    return faults.drop > 0 || faults.duplicate > 0 || faults.reorder > 0 || faults.delay.has_value();
+}
+
+// "2 1 3 3 1": segment sizes for the transcript, the first few.
+std::string sizes_text(const std::vector<std::size_t>& sizes) {
+    constexpr std::size_t shown = 24;
+    std::string text;
+    for (std::size_t i = 0; i < std::min(sizes.size(), shown); ++i) text += (i ? " " : "") + std::to_string(sizes[i]);
+    if (sizes.size() > shown) text += " …";
+    return text;
+}
 }  // namespace
 
 Peer::Peer(asio::any_io_executor executor, const scenario::Peer& declaration, util::Changes& changes,
-           util::Transcript& transcript, std::int64_t keep_bytes)
+           util::Transcript& transcript, std::int64_t keep_bytes, std::uint64_t seed)
     : executor_(executor),
       name_(declaration.name),
       kind_(declaration.kind),
+      faults_(declaration.faults),
+      rng_(seed),
       changes_(changes),
       transcript_(transcript),
       acceptor_(executor),
       stream_(executor),
       datagram_socket_(executor),
       inbox_(keep_bytes),
-      keep_bytes_(keep_bytes) {}
+      keep_bytes_(keep_bytes) {
+    reset_after_sent_ = draw(rng_, faults_.reset_after_sent);
+    reset_after_received_ = draw(rng_, faults_.reset_after_received);
+    if (udp_faults(faults_)) {
+        using Direction = Faults::Direction;
+        if (faults_.direction != Direction::from_program)
+            to_program_ = std::make_unique<DatagramPath>(executor, faults_, util::derive_seed(seed, "to the program"),
+                                                         transcript, name_, "to the program");
+        if (faults_.direction != Direction::to_program)
+            from_program_ = std::make_unique<DatagramPath>(
+                executor, faults_, util::derive_seed(seed, "from the program"), transcript, name_, "from the program");
+    }
+}
 
 void Peer::start(asio::awaitable<void> task) { asio::co_spawn(executor_, std::move(task), asio::detached); }
 
@@ -40,6 +79,9 @@ std::string Peer::open(int port) {
         tcp::endpoint endpoint(asio::ip::address_v4::any(), static_cast<unsigned short>(port));
         acceptor_.open(endpoint.protocol(), ec);
         if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+        // Accepted connections inherit it; set before listen() so the window is negotiated with it.
+        if (!ec && faults_.receive_buffer)
+            acceptor_.set_option(asio::socket_base::receive_buffer_size(static_cast<int>(*faults_.receive_buffer)), ec);
         if (!ec) acceptor_.bind(endpoint, ec);
         if (!ec) acceptor_.listen(16, ec);
         if (ec) return fmt::format("peer {} could not listen on port {}: {}", name_, port, ec.message());
@@ -67,15 +109,29 @@ asio::awaitable<void> Peer::accept_one() {
     connected_ = true;
     auto remote = stream_.remote_endpoint(ec);
     local_port_ = ec ? 0 : remote.port();
+    // Split writes must leave as separate segments, not wait for each other (Nagle).
+    if (faults_.tcp_send()) stream_.set_option(tcp::no_delay(true), ec);
     transcript_.event(name_, fmt::format("accepted a connection from the program (port {})", local_port_),
                       util::Mark::accept);
     acceptor_.close(ec);  // one connection is the conversation; later ones are refused
     changes_.notify();
+    if (faults_.read == Faults::Read::none) {
+        transcript_.event(name_, "fault: reads nothing that arrives");
+        co_return;
+    }
     co_await read_stream();
 }
 
 asio::awaitable<std::string> Peer::connect(int port, Clock::time_point deadline) {
     tcp::endpoint endpoint(loopback, static_cast<unsigned short>(port));
+    if (faults_.receive_buffer) {
+        // Before connect(): the window the peer offers is fixed by it in the handshake.
+        boost::system::error_code ec;
+        stream_.open(tcp::v4(), ec);
+        if (!ec)
+            stream_.set_option(asio::socket_base::receive_buffer_size(static_cast<int>(*faults_.receive_buffer)), ec);
+        if (ec) co_return fmt::format("{} could not set its receive buffer: {}", name_, ec.message());
+    }
     auto result = co_await util::before(stream_.async_connect(endpoint, as_tuple_awaitable), deadline);
     if (!result) {
         stream_.close();
@@ -93,18 +149,34 @@ asio::awaitable<std::string> Peer::connect(int port, Clock::time_point deadline)
     stream_.set_option(tcp::no_delay(true), ignored);
     connected_ = true;
     transcript_.event(name_, fmt::format("connected from port {}", local_port_), util::Mark::connect);
-    start(read_stream());
+    if (faults_.read == Faults::Read::none) {
+        transcript_.event(name_, "fault: reads nothing that arrives");
+    } else {
+        start(read_stream());
+    }
     co_return std::string{};
 }
 
+asio::awaitable<void> Peer::pause(std::chrono::milliseconds how_long) {
+    asio::steady_timer timer(executor_, how_long);
+    boost::system::error_code ignored;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
 asio::awaitable<void> Peer::read_stream() {
-    std::vector<char> buffer(64 * 1024);
+    const bool slow = faults_.read == Faults::Read::slow;
+    std::vector<char> buffer(slow ? static_cast<std::size_t>(faults_.read_size) : 64 * 1024);
     for (;;) {
         auto [ec, n] = co_await stream_.async_read_some(asio::buffer(buffer), as_tuple_awaitable);
         if (n > 0) {
             std::string_view bytes(buffer.data(), n);
             inbox_.append(bytes);
             transcript_.data(name_, '<', bytes);
+            lines_received_ += std::count(bytes.begin(), bytes.end(), '\n');
+            if (reset_after_received_ && lines_received_ >= *reset_after_received_) {
+                reset_by_fault(fmt::format("after receiving {} lines", *reset_after_received_));
+                co_return;
+            }
         }
         if (ec) {
             if (closed_by_us_ || ec == asio::error::operation_aborted) co_return;
@@ -117,7 +189,18 @@ asio::awaitable<void> Peer::read_stream() {
             co_return;
         }
         changes_.notify();
+        if (slow && faults_.read_every.count() > 0) {
+            co_await pause(faults_.read_every);
+            if (closed_by_us_) co_return;
+        }
     }
+}
+
+void Peer::receive_datagram(const std::string& bytes, int from_port) {
+    transcript_.data(name_, '<', bytes);
+    datagram_bytes_kept_ += static_cast<std::int64_t>(bytes.size());
+    if (datagram_bytes_kept_ <= keep_bytes_) datagrams_.push_back({bytes, from_port});
+    changes_.notify();
 }
 
 asio::awaitable<void> Peer::read_datagrams() {
@@ -128,34 +211,131 @@ asio::awaitable<void> Peer::read_datagrams() {
         if (ec == asio::error::operation_aborted || !datagram_socket_.is_open()) co_return;
         if (ec) continue;  // e.g. ICMP port unreachable from an earlier send
         last_sender_ = sender;
-        std::string_view bytes(buffer.data(), n);
-        transcript_.data(name_, '<', bytes);
-        datagram_bytes_kept_ += static_cast<std::int64_t>(n);
-        if (datagram_bytes_kept_ <= keep_bytes_) datagrams_.push_back({std::string(bytes), sender.port()});
-        changes_.notify();
+        std::string bytes(buffer.data(), n);
+        const int port = sender.port();
+        if (from_program_) {
+            from_program_->push(std::move(bytes), [this, port](const std::string& d) { receive_datagram(d, port); });
+        } else {
+            receive_datagram(bytes, port);
+        }
     }
 }
 
 asio::awaitable<std::string> Peer::send(std::string bytes, int port, Clock::time_point deadline) {
     if (kind_ == PeerKind::udp_client || kind_ == PeerKind::udp_server) {
-        boost::system::error_code ec;
         if (!datagram_socket_.is_open()) co_return fmt::format("{} has no open UDP socket", name_);
         udp::endpoint to = kind_ == PeerKind::udp_client || !last_sender_
                                ? udp::endpoint(loopback, static_cast<unsigned short>(port))
                                : *last_sender_;
-        datagram_socket_.send_to(asio::buffer(bytes), to, 0, ec);
         transcript_.data(name_, '>', bytes);
+        if (to_program_) {
+            to_program_->push(std::move(bytes), [this, to](const std::string& datagram) {
+                boost::system::error_code ignored;  // like the network: a datagram that cannot go is lost
+                if (datagram_socket_.is_open()) datagram_socket_.send_to(asio::buffer(datagram), to, 0, ignored);
+            });
+            co_return std::string{};
+        }
+        boost::system::error_code ec;
+        datagram_socket_.send_to(asio::buffer(bytes), to, 0, ec);
         if (ec) co_return fmt::format("{} could not send a datagram: {}", name_, ec.message());
         co_return std::string{};
     }
+    if (reset_by_fault_) co_return std::string{};  // it reset mid-burst: the rest is never sent
     if (!connected_ || !stream_.is_open()) co_return fmt::format("{} has no open connection to send on", name_);
-    transcript_.data(name_, '>', bytes);
-    auto result = co_await util::before(asio::async_write(stream_, asio::buffer(bytes), as_tuple_awaitable), deadline);
-    if (!result)
-        co_return fmt::format("{} could not send: the program did not read what was sent in time", name_);
-    auto [ec, written] = *result;
-    if (ec) co_return fmt::format("{} could not send: {}", name_, ec.message());
+    if (faults_.coalesce) {
+        if (coalesced_copies_ == 0) coalesce_target_ = static_cast<int>(*draw(rng_, faults_.coalesce));
+        coalesced_ += bytes;
+        if (++coalesced_copies_ < coalesce_target_) co_return std::string{};
+        bytes = std::exchange(coalesced_, {});
+        coalesced_copies_ = 0;
+    }
+    co_return co_await write_stream(std::move(bytes), deadline);
+}
+
+asio::awaitable<std::string> Peer::flush(Clock::time_point deadline) {
+    if (coalesced_.empty()) co_return std::string{};
+    coalesced_copies_ = 0;
+    auto bytes = std::exchange(coalesced_, {});
+    if (reset_by_fault_) co_return std::string{};
+    co_return co_await write_stream(std::move(bytes), deadline);
+}
+
+// Waits until the kernel has no unacknowledged byte of ours left (SIOCOUTQ):
+// on loopback, what we wrote then sits in the program's receive queue as its
+// own segment. False when the deadline came first (the program stopped reading).
+asio::awaitable<bool> Peer::wait_until_sent(Clock::time_point deadline) {
+    auto unsent = [this] {
+        int bytes = 0;
+        if (!stream_.is_open() || ::ioctl(stream_.native_handle(), SIOCOUTQ, &bytes) < 0) return 0;
+        return bytes;
+    };
+    co_return co_await util::poll_until(changes_, [&] { return unsent() == 0; }, deadline, std::chrono::milliseconds(1));
+}
+
+asio::awaitable<std::string> Peer::write_stream(std::string bytes, Clock::time_point deadline) {
+    // A reset after the N-th line sent cuts this write just after that line.
+    std::size_t length = bytes.size();
+    bool reset_after = false;
+    if (reset_after_sent_) {
+        for (std::size_t i = 0; i < bytes.size(); ++i) {
+            if (bytes[i] == '\n' && ++lines_sent_ == *reset_after_sent_) {
+                length = i + 1;
+                reset_after = true;
+                break;
+            }
+        }
+    }
+    const std::string_view out(bytes.data(), length);
+    transcript_.data(name_, '>', out);
+
+    std::vector<std::size_t> segments;
+    for (std::size_t at = 0; at < length;) {
+        std::size_t size = faults_.split ? static_cast<std::size_t>(*draw(rng_, faults_.split)) : length;
+        size = std::min(size, length - at);
+        segments.push_back(size);
+        at += size;
+    }
+    if (segments.size() > 1)
+        transcript_.event(name_, fmt::format("fault: it leaves in {} segments of {} bytes: {}", segments.size(),
+                                             faults_.split->low == faults_.split->high
+                                                 ? std::to_string(faults_.split->low)
+                                                 : fmt::format("{} to {}", faults_.split->low, faults_.split->high),
+                                             sizes_text(segments)));
+    const std::string too_slow = fmt::format("{} could not send: the program did not read what was sent in time", name_);
+    std::size_t at = 0;
+    for (std::size_t size : segments) {
+        // A pause drawn for every segment keeps the choices the same however long the waits take.
+        const auto gap = faults_.gap ? rng_.between(faults_.gap->low, faults_.gap->high) : std::chrono::milliseconds(0);
+        if (auto now = Clock::now(); now < next_write_)
+            co_await pause(std::chrono::ceil<std::chrono::milliseconds>(next_write_ - now));
+        if (!stream_.is_open()) co_return fmt::format("{} has no open connection to send on", name_);
+        auto result = co_await util::before(
+            asio::async_write(stream_, asio::buffer(out.data() + at, size), as_tuple_awaitable), deadline);
+        if (!result) co_return too_slow;
+        if (auto [ec, written] = *result; ec) co_return fmt::format("{} could not send: {}", name_, ec.message());
+        at += size;
+        if (faults_.split && !co_await wait_until_sent(deadline)) co_return too_slow;
+        next_write_ = Clock::now() + gap;
+    }
+    if (reset_after) {
+        // Only once those lines are in the program's socket: the RST must not discard them.
+        if (!co_await wait_until_sent(deadline)) co_return too_slow;
+        reset_by_fault(fmt::format("after sending {} lines", *reset_after_sent_));
+    }
     co_return std::string{};
+}
+
+void Peer::reset_by_fault(std::string why) {
+    boost::system::error_code ignored;
+    closed_by_us_ = true;
+    reset_by_fault_ = true;
+    coalesced_.clear();
+    if (stream_.is_open()) {
+        stream_.set_option(asio::socket_base::linger(true, 0), ignored);
+        stream_.close(ignored);
+    }
+    transcript_.event(name_, "fault: reset its connection (RST) " + why, util::Mark::rst);
+    changes_.notify();
 }
 
 void Peer::close(bool reset) {
@@ -178,6 +358,8 @@ void Peer::close(bool reset) {
 void Peer::stop() {
     boost::system::error_code ignored;
     closed_by_us_ = true;
+    if (to_program_) to_program_->stop();
+    if (from_program_) from_program_->stop();
     acceptor_.close(ignored);
     stream_.close(ignored);
     datagram_socket_.close(ignored);

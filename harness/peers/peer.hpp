@@ -1,8 +1,11 @@
 // A fake party of the conversation: a TCP or UDP client or server played by
-// the grader, with a reader that records everything it receives.
+// the grader, with a reader that records everything it receives, and the
+// faults its test declares for it (split or coalesced writes, slow reads,
+// resets, lost or duplicated datagrams), every choice drawn from its seed.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,9 +15,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "peers/datagram_path.hpp"
 #include "peers/inbox.hpp"
 #include "scenario/scenario.hpp"
 #include "util/changes.hpp"
+#include "util/random.hpp"
 #include "util/transcript.hpp"
 
 namespace sockgrade::peers {
@@ -28,8 +33,9 @@ struct Datagram {
 
 class Peer {
 public:
+    // `seed` drives the peer's faults (the test run's seed and the peer's name make it).
     Peer(boost::asio::any_io_executor executor, const scenario::Peer& declaration, util::Changes& changes,
-         util::Transcript& transcript, std::int64_t keep_bytes);
+         util::Transcript& transcript, std::int64_t keep_bytes, std::uint64_t seed = 0);
 
     const std::string& name() const { return name_; }
     scenario::PeerKind kind() const { return kind_; }
@@ -42,8 +48,12 @@ public:
     boost::asio::awaitable<std::string> connect(int port, Clock::time_point deadline);
 
     // Sends bytes: on the TCP connection, or as one datagram (to the program's
-    // port for a udp-client, back to the last sender for a udp-server).
+    // port for a udp-client, back to the last sender for a udp-server). With
+    // `coalesce`, the bytes may wait for the next send or for flush().
     boost::asio::awaitable<std::string> send(std::string bytes, int port, Clock::time_point deadline);
+
+    // Writes what coalescing still holds (the end of a send or burst step).
+    boost::asio::awaitable<std::string> flush(Clock::time_point deadline);
 
     // Closes the connection: FIN, or RST when reset.
     void close(bool reset);
@@ -61,11 +71,18 @@ private:
     boost::asio::awaitable<void> accept_one();
     boost::asio::awaitable<void> read_stream();
     boost::asio::awaitable<void> read_datagrams();
+    boost::asio::awaitable<std::string> write_stream(std::string bytes, Clock::time_point deadline);
+    boost::asio::awaitable<bool> wait_until_sent(Clock::time_point deadline);
+    boost::asio::awaitable<void> pause(std::chrono::milliseconds how_long);
     void start(boost::asio::awaitable<void> task);
+    void reset_by_fault(std::string why);
+    void receive_datagram(const std::string& bytes, int from_port);
 
     boost::asio::any_io_executor executor_;
     std::string name_;
     scenario::PeerKind kind_;
+    scenario::Faults faults_;
+    util::Rng rng_;
     util::Changes& changes_;
     util::Transcript& transcript_;
     boost::asio::ip::tcp::acceptor acceptor_;
@@ -79,6 +96,19 @@ private:
     bool connected_ = false;
     bool closed_by_us_ = false;
     int local_port_ = 0;
+
+    // Faults: what they have done so far.
+    std::string coalesced_;                 // copies waiting to leave in one write
+    int coalesced_copies_ = 0;
+    int coalesce_target_ = 0;               // copies in the current group
+    Clock::time_point next_write_;          // a gap keeps writes apart until then
+    std::int64_t lines_sent_ = 0;
+    std::int64_t lines_received_ = 0;
+    std::optional<std::int64_t> reset_after_sent_;      // drawn once
+    std::optional<std::int64_t> reset_after_received_;
+    bool reset_by_fault_ = false;
+    std::unique_ptr<DatagramPath> to_program_;
+    std::unique_ptr<DatagramPath> from_program_;
 };
 
 }  // namespace sockgrade::peers

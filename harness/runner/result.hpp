@@ -1,6 +1,7 @@
 // What grading produced: plain data that report/ renders and batch/ stores.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,15 @@ struct TestResult {
     int runs = 1;
     int passes = 0;
     bool flaky() const { return passes > 0 && passes < runs; }
+    // Which run this is (1-based: the first failing one, else the first) and
+    // its seed: `--seed <seed>` replays it as a first run.
+    int run = 1;
+    std::uint64_t seed = 0;
+    std::vector<int> failed_runs;  // 1-based, in order
+    // When flaky: the first passing run, to read next to the failing one.
+    int passing_run = 0;           // 0: none shown
+    std::uint64_t passing_seed = 0;
+    std::vector<TranscriptEntry> passing_transcript;
 };
 
 struct ScenarioResult {
@@ -59,6 +69,8 @@ struct ScenarioResult {
     double max_score = 0;
     double seconds = 0;
     std::vector<std::string> notes;  // e.g. "network namespaces unavailable: ..."
+    std::optional<std::uint64_t> seed;  // of the first run; run r used seed + r - 1
+    bool stress = false;             // the runs had the CPUs loaded (--stress)
     // Failures of the grader itself (not the student's): the CLI exits 2.
     std::vector<std::string> errors;
     bool passed() const {

@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 
 #include "runner/wire.hpp"
+#include "sandbox/cpu_load.hpp"
 #include "sandbox/sandbox.hpp"
+#include "util/random.hpp"
 
 namespace sockgrade::runner {
 
@@ -43,24 +45,8 @@ std::string capture_file_name(const std::string& test, const RunPlace& place) {
 
 namespace {
 
-TestResult run_once(const scenario::Scenario& scenario, const scenario::Test& test, const RunOptions& options,
-                    RunPlace place, ScenarioResult& summary) {
-    sandbox::WorkerOptions worker;
-    int port = options.port.value_or(scenario.program.port);
-    worker.host_port = port;
-    // The worker's own limit: the test's, plus room to start and end everything.
-    worker.timeout = std::chrono::milliseconds(
-        static_cast<long>(static_cast<double>(scenario.limits.test.count()) * options.timeout_scale) + 10000);
-    std::string note;
-    auto outcome = sandbox::run_in_worker(
-        [&](const sandbox::Isolation& isolation) {
-            place.own_network = isolation.namespaces;
-            auto result = run_test_here(scenario, test, options, place);
-            if (!isolation.namespaces)
-                result.transcript.insert(result.transcript.begin(), {0, "grader", '*', isolation.note});
-            return to_wire(result);
-        },
-        worker);
+// What a worker gave back, as a TestResult; a grader error (noted in summary) when it gave nothing usable.
+TestResult result_of(sandbox::WorkerOutcome outcome, const scenario::Test& test, ScenarioResult& summary) {
     std::optional<TestResult> result;
     if (outcome.payload) result = from_wire(*outcome.payload);
     if (!result) {
@@ -82,7 +68,35 @@ TestResult run_once(const scenario::Scenario& scenario, const scenario::Test& te
     if (result->capture_note == capture_unavailable_note &&
         std::find(summary.notes.begin(), summary.notes.end(), result->capture_note) == summary.notes.end())
         summary.notes.push_back(result->capture_note);
-    return *result;
+    return std::move(*result);
+}
+
+// The runs of one test as one result: the first failing run is shown (with
+// the first passing one beside it when the test is flaky), else the first run.
+TestResult combine(std::vector<TestResult> runs, const scenario::Test& test) {
+    std::optional<std::size_t> shown, passing;
+    std::vector<int> failed;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        if (runs[r].passed) {
+            if (!passing) passing = r;
+        } else {
+            failed.push_back(static_cast<int>(r) + 1);
+            if (!shown) shown = r;
+        }
+    }
+    TestResult result = std::move(runs[shown.value_or(0)]);
+    result.runs = static_cast<int>(runs.size());
+    result.passes = result.runs - static_cast<int>(failed.size());
+    result.failed_runs = std::move(failed);
+    // A test that passes only sometimes earns nothing: the grade must not depend on luck.
+    result.passed = result.passes == result.runs;
+    result.points = result.passed ? test.points : 0;
+    if (result.flaky() && passing) {
+        result.passing_run = runs[*passing].run;
+        result.passing_seed = runs[*passing].seed;
+        result.passing_transcript = std::move(runs[*passing].transcript);
+    }
+    return result;
 }
 
 }  // namespace
@@ -91,28 +105,74 @@ ScenarioResult run_scenario(const scenario::Scenario& scenario, const RunOptions
     ScenarioResult summary;
     summary.scenario = scenario.name;
     summary.title = scenario.title;
+    summary.stress = options.stress;
     for (const auto& word : options.command) summary.command += (summary.command.empty() ? "" : " ") + word;
+    const std::uint64_t seed = options.seed.value_or(util::random_seed());
+    summary.seed = seed;
     auto started = std::chrono::steady_clock::now();
-    for (const auto& test : scenario.tests) {
-        if (!options.only.empty() && std::find(options.only.begin(), options.only.end(), test.name) == options.only.end())
-            continue;
-        int runs = std::max(1, options.repeat);
-        std::optional<TestResult> shown;  // the first failing run, else the first run
-        int passes = 0;
-        for (int run = 0; run < runs; ++run) {
-            auto result = run_once(scenario, test, options, RunPlace{false, run + 1, runs}, summary);
-            if (result.passed) ++passes;
-            if (!shown || (shown->passed && !result.passed)) shown = std::move(result);
+
+    std::vector<const scenario::Test*> tests;
+    for (const auto& test : scenario.tests)
+        if (options.only.empty() || std::find(options.only.begin(), options.only.end(), test.name) != options.only.end())
+            tests.push_back(&test);
+    const int runs = std::max(1, options.repeat);
+
+    sandbox::WorkerOptions worker;
+    worker.host_port = options.port.value_or(scenario.program.port);
+    // The worker's own limit: the test's, plus room to start and end everything.
+    worker.timeout = std::chrono::milliseconds(
+        static_cast<long>(static_cast<double>(scenario.limits.test.count()) * options.timeout_scale) + 10000);
+    const auto cpu_limit = std::chrono::ceil<std::chrono::seconds>(worker.timeout);
+    const int load_processes = sandbox::usable_cpus();
+
+    // Every run of every test, in order: test k's run r is body k * runs + r.
+    std::vector<sandbox::WorkerBody> bodies;
+    for (const auto* test : tests) {
+        for (int r = 0; r < runs; ++r) {
+            const RunPlace place{false, r + 1, runs, seed + static_cast<std::uint64_t>(r)};
+            bodies.push_back([&scenario, &options, test, place, cpu_limit,
+                              load_processes](const sandbox::Isolation& isolation) {
+                std::optional<sandbox::CpuLoad> load;
+                if (options.stress) load.emplace(load_processes, cpu_limit);
+                RunPlace here = place;
+                here.own_network = isolation.namespaces;
+                auto result = run_test_here(scenario, *test, options, here);
+                load.reset();
+                if (options.stress)
+                    result.transcript.insert(
+                        result.transcript.begin(),
+                        {0, "grader", '*', fmt::format("--stress: {} busy processes at nice 19 load the CPUs", load_processes)});
+                if (!isolation.namespaces)
+                    result.transcript.insert(result.transcript.begin(), {0, "grader", '*', isolation.note});
+                return to_wire(result);
+            });
         }
-        shown->runs = runs;
-        shown->passes = passes;
-        // A test that passes only sometimes earns nothing: the grade must not depend on luck.
-        shown->passed = passes == runs;
-        shown->points = shown->passed ? test.points : 0;
-        summary.max_score += test.points;
-        summary.score += shown->points;
-        if (progress) progress(*shown);
-        summary.tests.push_back(std::move(*shown));
+    }
+
+    std::vector<std::vector<std::optional<TestResult>>> results(tests.size(), std::vector<std::optional<TestResult>>(runs));
+    std::vector<int> finished(tests.size(), 0);
+    std::size_t reported = 0;  // tests handed to progress, in order
+    std::vector<std::optional<TestResult>> combined(tests.size());
+    sandbox::run_in_workers(bodies, worker, options.jobs, [&](std::size_t index, sandbox::WorkerOutcome outcome) {
+        const std::size_t k = index / static_cast<std::size_t>(runs);
+        const int r = static_cast<int>(index % static_cast<std::size_t>(runs));
+        auto result = result_of(std::move(outcome), *tests[k], summary);
+        result.run = r + 1;
+        result.seed = seed + static_cast<std::uint64_t>(r);
+        results[k][static_cast<std::size_t>(r)] = std::move(result);
+        if (++finished[k] < runs) return;
+        std::vector<TestResult> all;
+        for (auto& run : results[k]) all.push_back(std::move(*run));
+        combined[k] = combine(std::move(all), *tests[k]);
+        // Progress in the scenario's order, whichever test ended first.
+        for (; reported < tests.size() && combined[reported]; ++reported)
+            if (progress) progress(*combined[reported]);
+    });
+
+    for (std::size_t k = 0; k < tests.size(); ++k) {
+        summary.max_score += tests[k]->points;
+        summary.score += combined[k]->points;
+        summary.tests.push_back(std::move(*combined[k]));
     }
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return summary;

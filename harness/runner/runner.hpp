@@ -22,6 +22,11 @@ struct RunOptions {
     double timeout_scale = 1.0;        // multiplies every deadline (slow machines)
     int repeat = 1;                    // runs of each test; flaky when some pass
     std::vector<std::string> only;     // run only these tests (empty: all)
+    // Run r (0-based) of every test uses seed + r for its faults and nonce;
+    // nullopt: a fresh seed, which the result reports for a replay.
+    std::optional<std::uint64_t> seed;
+    int jobs = 1;                      // test runs at once, each in its own worker
+    bool stress = false;               // busy processes load the CPUs during each run
     // Packet captures (capture/): each run of a test recorded in its own network
     // namespace and kept in capture_dir as <test>.pcapng, for failing runs only
     // unless capture_all. Empty: nothing is captured, and nothing costs anything.
@@ -35,6 +40,7 @@ struct RunPlace {
     bool own_network = false;  // a network namespace of its own (else the host's: nothing is captured)
     int run = 1;               // 1..runs, with --repeat
     int runs = 1;
+    std::uint64_t seed = 0;    // decides the run's faults and its nonce
 };
 
 // Called after each test (all its repeats), e.g. for progress on a terminal.

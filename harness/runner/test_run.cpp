@@ -21,6 +21,7 @@
 #include "sandbox/sandbox.hpp"
 #include "util/deadline.hpp"
 #include "util/durations.hpp"
+#include "util/random.hpp"
 #include "util/text.hpp"
 
 namespace sockgrade::runner {
@@ -67,11 +68,13 @@ public:
           test_(test),
           options_(options),
           place_(place),
+          seed_(util::derive_seed(place.seed, "test " + test.name)),
           changes_(io_.get_executor()),
           stdout_(scenario.limits.output_bytes),
           stderr_(scenario.limits.output_bytes) {
         port_ = options.port.value_or(scenario.program.port);
-        vars_["nonce"] = util::make_nonce();
+        // From the seed, like every fault: a replay sends the same bytes.
+        vars_["nonce"] = util::nonce_from_seed(seed_);
         vars_["port"] = std::to_string(port_);
     }
 
@@ -238,7 +241,8 @@ private:
         start_capture();
         for (const auto& declaration : test_.peers) {
             auto peer = std::make_unique<peers::Peer>(io_.get_executor(), declaration, changes_, transcript_,
-                                                      scenario_.limits.peer_bytes);
+                                                      scenario_.limits.peer_bytes,
+                                                      util::derive_seed(seed_, "peer " + declaration.name));
             auto error = peer->open(declaration.port.value_or(port_));
             if (!error.empty()) {
                 grader_error_ = error;
@@ -535,6 +539,10 @@ private:
             }
         }
         vars_.erase("i");
+        for (const auto& name : step.target.peers) {  // what coalescing still holds leaves with the step
+            auto problem = co_await peer(name).flush(deadline_of(step));
+            if (!problem.empty()) co_return failure(problem, problem);
+        }
         co_return Outcome{};
     }
 
@@ -788,6 +796,7 @@ private:
     const scenario::Test& test_;
     const RunOptions& options_;
     RunPlace place_;
+    std::uint64_t seed_;
     asio::io_context io_;
     util::Changes changes_;
     util::Transcript transcript_;

@@ -10,20 +10,41 @@ namespace {
 TestResult read(const json& j);
 json text(const Text& t) { return {{"en", t.en}, {"pt", t.pt}}; }
 Text text(const json& j) { return {j.value("en", ""), j.value("pt", "")}; }
+
+json entries(const std::vector<TranscriptEntry>& transcript) {
+    json out = json::array();
+    for (const auto& e : transcript) {
+        json entry = {{"t", e.seconds}, {"party", e.party}, {"dir", std::string(1, e.direction)}, {"text", e.text}};
+        if (e.mark != util::Mark::none) entry["mark"] = util::mark_name(e.mark);
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+std::vector<TranscriptEntry> entries(const json& j) {
+    std::vector<TranscriptEntry> out;
+    for (const auto& e : j) {
+        auto dir = e.value("dir", std::string("*"));
+        auto mark = util::parse_mark(e.value("mark", std::string()));
+        out.push_back({e.value("t", 0.0), e.value("party", ""), dir.empty() ? '*' : dir[0], e.value("text", ""),
+                       mark.value_or(util::Mark::none)});
+    }
+    return out;
+}
 }  // namespace
 
 std::string to_wire(const TestResult& r) {
-    json transcript = json::array();
-    for (const auto& e : r.transcript) {
-        json entry = {{"t", e.seconds}, {"party", e.party}, {"dir", std::string(1, e.direction)}, {"text", e.text}};
-        if (e.mark != util::Mark::none) entry["mark"] = util::mark_name(e.mark);
-        transcript.push_back(std::move(entry));
-    }
+    json transcript = entries(r.transcript);
     json j = {{"name", r.name},         {"title", text(r.title)},       {"passed", r.passed},
               {"points", r.points},     {"max_points", r.max_points},   {"hidden", r.hidden},
               {"message", text(r.message)}, {"feedback", text(r.feedback)}, {"where", r.where},
               {"seconds", r.seconds},   {"runs", r.runs},               {"passes", r.passes},
-              {"transcript", transcript}};
+              {"transcript", transcript}, {"run", r.run},                {"seed", r.seed},
+              {"failed_runs", r.failed_runs}};
+    if (r.passing_run > 0) {
+        j["passing_run"] = r.passing_run;
+        j["passing_seed"] = r.passing_seed;
+        j["passing_transcript"] = entries(r.passing_transcript);
+    }
     if (r.failed_at)
         j["failed_at"] = {{"party", r.failed_at->party}, {"since", r.failed_at->since}, {"due", r.failed_at->due},
                           {"at", r.failed_at->at}};
@@ -60,12 +81,13 @@ TestResult read(const json& j) {
     r.seconds = j.value("seconds", 0.0);
     r.runs = j.value("runs", 1);
     r.passes = j.value("passes", 0);
-    for (const auto& e : j.value("transcript", json::array())) {
-        auto dir = e.value("dir", std::string("*"));
-        auto mark = util::parse_mark(e.value("mark", std::string()));
-        r.transcript.push_back({e.value("t", 0.0), e.value("party", ""), dir.empty() ? '*' : dir[0], e.value("text", ""),
-                                mark.value_or(util::Mark::none)});
-    }
+    r.transcript = entries(j.value("transcript", json::array()));
+    r.run = j.value("run", 1);
+    r.seed = j.value("seed", std::uint64_t{0});
+    r.failed_runs = j.value("failed_runs", std::vector<int>{});
+    r.passing_run = j.value("passing_run", 0);
+    r.passing_seed = j.value("passing_seed", std::uint64_t{0});
+    r.passing_transcript = entries(j.value("passing_transcript", json::array()));
     if (auto at = j.find("failed_at"); at != j.end() && at->is_object())
         r.failed_at = FailedAt{at->value("party", ""), at->value("since", 0.0), at->value("due", 0.0), at->value("at", 0.0)};
     r.capture = j.value("capture", "");

@@ -87,6 +87,26 @@ TEST(RunnerWire, RoundTripsEveryField) {
     EXPECT_TRUE(back->flaky());
 }
 
+TEST(RunnerWire, RoundTripsWhichRunsFailedAndAPassingRun) {
+    auto original = full_result();
+    original.run = 2;
+    original.seed = 4000000002ULL;
+    original.failed_runs = {2, 5};
+    original.passing_run = 1;
+    original.passing_seed = 4000000001ULL;
+    original.passing_transcript = {{0.25, "B", '<', "\"ok\\n\""}};
+    auto back = from_wire(to_wire(original));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->run, 2);
+    EXPECT_EQ(back->seed, 4000000002ULL);
+    EXPECT_EQ(back->failed_runs, (std::vector<int>{2, 5}));
+    EXPECT_EQ(back->passing_run, 1);
+    EXPECT_EQ(back->passing_seed, 4000000001ULL);
+    ASSERT_EQ(back->passing_transcript.size(), 1u);
+    EXPECT_EQ(back->passing_transcript[0].text, "\"ok\\n\"");
+    EXPECT_EQ(back->passing_transcript[0].direction, '<');
+}
+
 TEST(RunnerWire, RoundTripsDefaults) {
     TestResult empty;
     auto back = from_wire(to_wire(empty));
