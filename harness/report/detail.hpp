@@ -41,8 +41,17 @@ bool hides_detail(const TestResult&, const Options&);
 std::string visible_where(const TestResult&, const Options&);
 // Whether the transcript belongs in the report for this test.
 bool shows_transcript(const TestResult&, const Options&);
-// "flaky: passed 7 of 10 runs", empty when the test is not flaky.
+// "flaky: passed 7 of 10 runs; failed: runs 3 and 5", or with --repeat
+// "passed 10 of 10 runs"; empty when the test ran once.
 std::string flaky_note(const TestResult&, const Labels&);
+
+// The transcripts a reader sees for a test, each under its heading: the
+// (first failing) run's, and for a flaky test a passing run's beside it.
+struct TranscriptBlock {
+    std::string heading;  // "transcript", or which run it is and how to replay it
+    const std::vector<TranscriptEntry>* entries = nullptr;
+};
+std::vector<TranscriptBlock> transcript_blocks(const TestResult&, const Options&);
 // Names of the flaky tests, in order.
 std::vector<std::string> flaky_names(const ScenarioResult&);
 int passed_count(const ScenarioResult&);

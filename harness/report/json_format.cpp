@@ -2,7 +2,10 @@
 //   {"scenario", "passed", "score", "max_score", "flaky": [names],
 //    "tests": [{"name", "passed", "points", "max_points", "message", "transcript": [...]}]}
 // plus "title", "command", "seconds", "notes" at the top and "title", "hidden",
-// "feedback", "where", "seconds", "runs", "passes" per test. Every key is
+// "feedback", "where", "seconds", "runs", "passes" per test; "seed" (of the
+// first run; null when unknown) and "stress" at the top, and per test "run"
+// (which run is shown: the first failing one), its "seed", "failed_runs", and
+// for a flaky test "passing_run" with "passing_transcript" (else 0 and []). Every key is
 // always present (empty when the reader may not see it), so consumers can rely
 // on the shape. Transcript entries are {"t", "party", "dir", "text"}.
 //
@@ -46,6 +49,12 @@ Json test_json(const TestResult& test, const Options& options) {
     json["feedback"] = shown(test.feedback.in(options.lang));
     json["where"] = visible_where(test, options);
     json["transcript"] = shows_transcript(test, options) ? transcript_json(test.transcript) : Json::array();
+    json["run"] = test.run;
+    json["seed"] = test.seed;
+    json["failed_runs"] = test.failed_runs;
+    json["passing_run"] = test.passing_run;
+    json["passing_transcript"] =
+        shows_transcript(test, options) ? transcript_json(test.passing_transcript) : Json::array();
     // Only when there are pictures, so reports without them keep their shape.
     if (!hide) {
         if (!test.diagram.empty()) json["diagram"] = valid_utf8(test.diagram);
@@ -65,6 +74,8 @@ std::string render_json(const ScenarioResult& result, const Options& options) {
     json["max_score"] = json_number(result.max_score);
     json["seconds"] = json_seconds(result.seconds);
     json["flaky"] = flaky_names(result);
+    json["seed"] = result.seed ? Json(*result.seed) : Json(nullptr);
+    json["stress"] = result.stress;
     json["notes"] = Json::array();
     for (const auto& note : result.notes) json["notes"].push_back(valid_utf8(note));
     json["tests"] = Json::array();

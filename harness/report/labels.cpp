@@ -24,6 +24,7 @@ Labels make_english() {
     l.program = "program";
     l.pictures = "pictures";
     l.capture = "capture";
+    l.stress = "--stress: busy processes loaded every CPU during each run";
     l.portuguese = false;
     return l;
 }
@@ -46,6 +47,7 @@ Labels make_portuguese() {
     l.program = "programa";
     l.pictures = "imagens";
     l.capture = "captura";
+    l.stress = "--stress: processos ocupados carregaram todas as CPUs em cada execução";
     l.portuguese = true;
     return l;
 }
@@ -56,6 +58,34 @@ std::string Labels::flaky(int passes, int runs) const {
     if (portuguese)
         return fmt::format("instável: passou em {} de {} execuções", passes, runs);
     return fmt::format("flaky: passed {} of {} runs", passes, runs);
+}
+
+std::string Labels::pass_rate(int passes, int runs) const {
+    if (portuguese) return fmt::format("passou em {} de {} execuções", passes, runs);
+    return fmt::format("passed {} of {} runs", passes, runs);
+}
+
+std::string Labels::failed_runs(const std::vector<int>& runs) const {
+    std::string list;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        if (i > 0) list += i + 1 == runs.size() ? (portuguese ? " e " : " and ") : ", ";
+        list += std::to_string(runs[i]);
+    }
+    if (portuguese) return fmt::format("falhou: {} {}", runs.size() == 1 ? "execução" : "execuções", list);
+    return fmt::format("failed: {} {}", runs.size() == 1 ? "run" : "runs", list);
+}
+
+std::string Labels::run_transcript(int run, int runs, bool passed, std::uint64_t seed, std::string_view test) const {
+    if (portuguese)
+        return fmt::format("transcrição da execução {} de {} ({}; para repeti-la: --seed {} --only {})", run, runs,
+                           passed ? "passou" : "falhou", seed, test);
+    return fmt::format("transcript of run {} of {} ({}; replay it with --seed {} --only {})", run, runs,
+                       passed ? "passed" : "failed", seed, test);
+}
+
+std::string Labels::seed(std::uint64_t seed) const {
+    if (portuguese) return fmt::format("semente {} (para repetir: --seed {})", seed, seed);
+    return fmt::format("seed {} (replay with --seed {})", seed, seed);
 }
 
 std::string Labels::earlier_entries(std::size_t count) const {

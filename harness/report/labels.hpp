@@ -1,8 +1,10 @@
 // The words of the reports, in English and Portuguese.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sockgrade::report::detail {
 
@@ -25,6 +27,12 @@ struct Labels {
     std::string_view capture;        // "capture: cut at 8 MiB: ..."
 
     std::string flaky(int passes, int runs) const;             // "flaky: passed 7 of 10 runs"
+    std::string pass_rate(int passes, int runs) const;         // "passed 10 of 10 runs"
+    std::string failed_runs(const std::vector<int>& runs) const;  // "failed: runs 3, 5 and 9"
+    // "transcript of run 3 of 10 (failed; replay it with --seed 1236 --only burst-order)"
+    std::string run_transcript(int run, int runs, bool passed, std::uint64_t seed, std::string_view test) const;
+    std::string seed(std::uint64_t seed) const;                // "seed 1234 (replay with --seed 1234)"
+    std::string_view stress;                                   // what --stress did
     std::string earlier_entries(std::size_t count) const;      // "… 3 earlier entries"
     std::string tests_passed(int passed, std::size_t total) const;  // "4 of 5 tests passed"
     // "11 sequence diagrams (SVG) in DIR" / "2 packet captures (pcapng, for Wireshark) in DIR"

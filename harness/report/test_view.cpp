@@ -23,7 +23,28 @@ bool shows_transcript(const TestResult& test, const Options& options) {
 }
 
 std::string flaky_note(const TestResult& test, const Labels& labels) {
-    return test.flaky() ? labels.flaky(test.passes, test.runs) : std::string();
+    if (test.runs <= 1) return {};
+    if (!test.flaky()) return labels.pass_rate(test.passes, test.runs);
+    std::string note = labels.flaky(test.passes, test.runs);
+    if (!test.failed_runs.empty()) note += "; " + labels.failed_runs(test.failed_runs);
+    return note;
+}
+
+std::vector<TranscriptBlock> transcript_blocks(const TestResult& test, const Options& options) {
+    const Labels& labels = labels_for(options.lang);
+    std::vector<TranscriptBlock> blocks;
+    if (!shows_transcript(test, options)) return blocks;
+    // Run numbers and seeds only mean something when there were several runs.
+    if (test.runs <= 1 || test.seed == 0) {
+        blocks.push_back({std::string(labels.transcript), &test.transcript});
+        return blocks;
+    }
+    const bool shown_passed = std::find(test.failed_runs.begin(), test.failed_runs.end(), test.run) == test.failed_runs.end();
+    blocks.push_back({labels.run_transcript(test.run, test.runs, shown_passed, test.seed, test.name), &test.transcript});
+    if (test.passing_run > 0 && !test.passing_transcript.empty())
+        blocks.push_back({labels.run_transcript(test.passing_run, test.runs, true, test.passing_seed, test.name),
+                          &test.passing_transcript});
+    return blocks;
 }
 
 std::vector<std::string> flaky_names(const ScenarioResult& result) {
@@ -124,9 +145,9 @@ std::string plain_detail(const TestResult& test, const Options& options) {
     if (const auto where = visible_where(test, options); !where.empty())
         parts.push_back(fmt::format("{} {}", labels.at, where));
     if (const auto note = flaky_note(test, labels); !note.empty()) parts.push_back(note);
-    if (shows_transcript(test, options)) {
-        std::string block = fmt::format("{}:", labels.transcript);
-        for (const auto& line : transcript_lines(test.transcript, transcript_excerpt_entries, labels))
+    for (const auto& transcript : transcript_blocks(test, options)) {
+        std::string block = fmt::format("{}:", transcript.heading);
+        for (const auto& line : transcript_lines(*transcript.entries, transcript_excerpt_entries, labels))
             block += "\n  " + line;
         parts.push_back(block);
     }

@@ -87,9 +87,9 @@ std::string test_detail(const TestResult& test, const Options& options, const Pa
         if (const auto where = visible_where(test, options); !where.empty())
             add(palette.dim(fmt::format("{} {}", labels.at, where)));
     }
-    if (shows_transcript(test, options)) {
-        add(palette.dim(fmt::format("{}:", labels.transcript)));
-        for (const auto& line : transcript_lines(test.transcript, transcript_excerpt_entries, labels))
+    for (const auto& transcript : transcript_blocks(test, options)) {
+        add(palette.dim(fmt::format("{}:", transcript.heading)));
+        for (const auto& line : transcript_lines(*transcript.entries, transcript_excerpt_entries, labels))
             add("  " + palette.dim(line));
     }
     // Only where there is detail anyway: a passing test's files are in the footer's summary.
@@ -116,6 +116,8 @@ std::string footer(const ScenarioResult& result, const Options& options, const P
     for (const auto& note : result.notes)
         out += palette.yellow(fmt::format("{}: {}", labels.note, printable(note, false))) + "\n";
     if (auto pictures = pictures_summary(result, options); !pictures.empty()) out += pictures + "\n";
+    if (result.stress) out += palette.dim(std::string(labels.stress)) + "\n";
+    if (result.seed) out += palette.dim(labels.seed(*result.seed)) + "\n";
     return out;
 }
 

@@ -26,12 +26,13 @@ TEST(JsonReport, IsOneObjectWithTheDocumentedKeys) {
     const auto report = render_parsed(testing::mixed());
     ASSERT_TRUE(report.is_object());
     EXPECT_EQ(keys(report), (std::set<std::string>{"scenario", "title", "command", "passed", "score", "max_score",
-                                                   "seconds", "flaky", "notes", "tests"}));
+                                                   "seconds", "flaky", "seed", "stress", "notes", "tests"}));
     ASSERT_EQ(report["tests"].size(), 5u);
     for (const auto& test : report["tests"]) {
         EXPECT_EQ(keys(test), (std::set<std::string>{"name", "title", "passed", "hidden", "points", "max_points",
                                                      "seconds", "runs", "passes", "message", "feedback", "where",
-                                                     "transcript"}));
+                                                     "transcript", "run", "seed", "failed_runs", "passing_run",
+                                                     "passing_transcript"}));
         for (const auto& entry : test["transcript"])
             EXPECT_EQ(keys(entry), (std::set<std::string>{"t", "party", "dir", "text"}));
     }

@@ -25,6 +25,41 @@ TEST(TextReport, UsesColourOnlyWhenAsked) {
     EXPECT_TRUE(contains(coloured, "\x1b[33mflaky: passed 7 of 10 runs\x1b[0m"));
 }
 
+TEST(TextReport, SaysWhichRunFailedAndShowsAPassingRunBesideIt) {
+    auto result = testing::mixed();
+    result.seed = 1000;
+    auto& burst = result.tests[4];  // burst-order: passed 3 of 10 runs
+    burst.run = 2;
+    burst.seed = 1001;
+    burst.failed_runs = {2, 3, 5, 6, 7, 8, 10};
+    burst.passing_run = 1;
+    burst.passing_seed = 1000;
+    burst.passing_transcript = {{0.2, "B", '<', R"("msg 1\nmsg 2\nmsg 3\n")"}};
+    const auto text = render(result, Format::text, options());
+    EXPECT_TRUE(contains(text, "flaky: passed 3 of 10 runs; failed: runs 2, 3, 5, 6, 7, 8 and 10")) << text;
+    const auto failed = text.find("transcript of run 2 of 10 (failed; replay it with --seed 1001 --only burst-order):");
+    const auto passed = text.find("transcript of run 1 of 10 (passed; replay it with --seed 1000 --only burst-order):");
+    ASSERT_NE(failed, std::string::npos) << text;
+    ASSERT_NE(passed, std::string::npos) << text;
+    EXPECT_LT(failed, passed) << "the failing run comes first";
+    EXPECT_TRUE(contains(text.substr(passed), R"(+0.200s B < "msg 1\nmsg 2\nmsg 3\n")")) << text;
+    EXPECT_TRUE(contains(text, "seed 1000 (replay with --seed 1000)")) << text;
+
+    const auto pt = render(result, Format::text, options("pt"));
+    EXPECT_TRUE(contains(pt, "transcrição da execução 2 de 10 (falhou; para repeti-la: --seed 1001 --only burst-order):"))
+        << pt;
+    EXPECT_TRUE(contains(pt, "semente 1000 (para repetir: --seed 1000)")) << pt;
+}
+
+TEST(TextReport, GivesThePassRateOfEveryRepeatedTest) {
+    auto result = testing::mixed();
+    result.tests[0].runs = 100;
+    result.tests[0].passes = 100;
+    const auto text = render(result, Format::text, options());
+    EXPECT_TRUE(contains(text, "passed 100 of 100 runs")) << text;
+    EXPECT_FALSE(contains(render(testing::mixed(), Format::text, options()), "passed 1 of 1 run"));
+}
+
 TEST(TextReport, NeverPassesAProgramsControlBytesToTheTerminal) {
     auto result = testing::mixed();
     result.tests[1].message.en = "evil \x1b[2J\x1b]0;title\x07 \xc2\x9b bytes";
