@@ -85,7 +85,9 @@ class Room {
  public:
   // False once the server is stopping: the newcomer is turned away.
   bool join(const std::shared_ptr<Client>& client) {
+#ifndef MUTANT_UNSYNCHRONISED_LIST  // Bug: the list is shared by every thread, but nothing guards it
     std::lock_guard lock(mutex_);
+#endif
     if (closed_) {
       return false;
     }
@@ -94,7 +96,9 @@ class Room {
   }
 
   void leave(const Client& client) {
+#ifndef MUTANT_UNSYNCHRONISED_LIST
     std::lock_guard lock(mutex_);
+#endif
 #ifdef MUTANT_STOPS_AFTER_LEAVE
     // Bug: an inverted predicate erases everyone except the client that left.
     std::erase_if(clients_, [&](const auto& other) { return other.get() != &client; });
@@ -107,7 +111,9 @@ class Room {
     const std::string line = sender.name + ": " + std::string(text) + "\n";
     // Pushing never blocks, so holding the lock cannot stall anyone; and one
     // lock around the whole fan-out gives every client the same order.
+#ifndef MUTANT_UNSYNCHRONISED_LIST
     std::lock_guard lock(mutex_);
+#endif
     for (auto it = clients_.begin(); it != clients_.end();) {
       Client& client = **it;
 #ifdef MUTANT_ECHO_ONLY
@@ -118,6 +124,14 @@ class Room {
         ++it;
         continue;
       }
+#ifdef MUTANT_BLOCKING_BROADCAST
+      // Bug: sends to each client right here, under the lock. A client that
+      // stops reading fills its socket buffers, send() blocks, and every other
+      // sender then waits for the lock: one stalled reader stalls the room.
+      lab::send_all(client.socket.get(), line);
+      ++it;
+      continue;
+#endif
       if (client.outbox.try_push(line) == lab::PushResult::full) {
         log_event(client.name + " dropped: it stopped reading (over 1 MiB waiting for it)");
         client.hang_up();
@@ -220,6 +234,17 @@ std::string read_lines(Room& room, Client& client) {
 #endif
       return "left (" + std::string(std::strerror(errno)) + ")";  // e.g. a reset (RST)
     }
+#ifdef MUTANT_RECV_IS_MESSAGE
+    // Bug: takes what one recv() returned for one message, as if TCP kept the
+    // sender's writes apart: a line that arrives in two pieces is forwarded as
+    // two lines, and two lines that arrive together as one.
+    std::string_view message(buffer, static_cast<std::size_t>(received));
+    if (message.ends_with('\n')) {
+      message.remove_suffix(1);
+    }
+    room.broadcast(client, message);
+    continue;
+#endif
     if (!lines.feed({buffer, static_cast<std::size_t>(received)})) {
       return "dropped: a line longer than 256 KiB";
     }
