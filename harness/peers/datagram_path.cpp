@@ -2,11 +2,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include "util/deadline.hpp"
 #include "util/text.hpp"
 
 namespace sockgrade::peers {
@@ -18,9 +16,7 @@ namespace {
 // Runs `then` after `after`, unless the path was stopped meanwhile.
 asio::awaitable<void> after_pause(std::chrono::milliseconds after, std::shared_ptr<bool> alive,
                                   std::function<void()> then) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, after);
-    boost::system::error_code ignored;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    co_await util::pause(after);
     if (*alive) then();
 }
 

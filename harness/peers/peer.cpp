@@ -6,8 +6,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
@@ -157,12 +155,6 @@ asio::awaitable<std::string> Peer::connect(int port, Clock::time_point deadline)
     co_return std::string{};
 }
 
-asio::awaitable<void> Peer::pause(std::chrono::milliseconds how_long) {
-    asio::steady_timer timer(executor_, how_long);
-    boost::system::error_code ignored;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-}
-
 asio::awaitable<void> Peer::read_stream() {
     const bool slow = faults_.read == Faults::Read::slow;
     std::vector<char> buffer(slow ? static_cast<std::size_t>(faults_.read_size) : 64 * 1024);
@@ -190,7 +182,7 @@ asio::awaitable<void> Peer::read_stream() {
         }
         changes_.notify();
         if (slow && faults_.read_every.count() > 0) {
-            co_await pause(faults_.read_every);
+            co_await util::pause(faults_.read_every);
             if (closed_by_us_) co_return;
         }
     }
@@ -307,7 +299,7 @@ asio::awaitable<std::string> Peer::write_stream(std::string bytes, Clock::time_p
         // A pause drawn for every segment keeps the choices the same however long the waits take.
         const auto gap = faults_.gap ? rng_.between(faults_.gap->low, faults_.gap->high) : std::chrono::milliseconds(0);
         if (auto now = Clock::now(); now < next_write_)
-            co_await pause(std::chrono::ceil<std::chrono::milliseconds>(next_write_ - now));
+            co_await util::pause(next_write_ - now);
         if (!stream_.is_open()) co_return fmt::format("{} has no open connection to send on", name_);
         auto result = co_await util::before(
             asio::async_write(stream_, asio::buffer(out.data() + at, size), as_tuple_awaitable), deadline);

@@ -73,7 +73,6 @@ private:
     boost::asio::awaitable<void> read_datagrams();
     boost::asio::awaitable<std::string> write_stream(std::string bytes, Clock::time_point deadline);
     boost::asio::awaitable<bool> wait_until_sent(Clock::time_point deadline);
-    boost::asio::awaitable<void> pause(std::chrono::milliseconds how_long);
     void start(boost::asio::awaitable<void> task);
     void reset_by_fault(std::string why);
     void receive_datagram(const std::string& bytes, int from_port);

@@ -1,4 +1,5 @@
-// The one way to give an asynchronous operation a deadline.
+// The one way to give an asynchronous operation a deadline, and a pause that
+// is scheduling (a fault's delay), never a wait for something to happen.
 #pragma once
 
 #include <optional>
@@ -24,6 +25,13 @@ boost::asio::awaitable<std::optional<T>> before(boost::asio::awaitable<T> operat
                             timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable)));
     if (result.index() == 0) co_return std::get<0>(std::move(result));
     co_return std::nullopt;
+}
+
+// Resumes after `how_long` (or early, when the io_context is stopped). For
+// deliberate delays only: to wait for an event use Changes::wait_until.
+inline boost::asio::awaitable<void> pause(Clock::duration how_long) {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, how_long);
+    co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
 }
 
 }  // namespace sockgrade::util
