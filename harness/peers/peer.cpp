@@ -318,32 +318,29 @@ asio::awaitable<std::string> Peer::write_stream(std::string bytes, Clock::time_p
 }
 
 void Peer::reset_by_fault(std::string why) {
-    boost::system::error_code ignored;
-    closed_by_us_ = true;
     reset_by_fault_ = true;
     coalesced_.clear();
-    if (stream_.is_open()) {
-        stream_.set_option(asio::socket_base::linger(true, 0), ignored);
-        stream_.close(ignored);
-    }
-    transcript_.event(name_, "fault: reset its connection (RST) " + why, util::Mark::rst);
-    changes_.notify();
+    close_stream(true, "fault: reset its connection (RST) " + why);
 }
 
 void Peer::close(bool reset) {
+    close_stream(reset, reset ? "reset its connection (RST)" : "closed its connection (FIN)");
+    boost::system::error_code ignored;
+    if (datagram_socket_.is_open()) datagram_socket_.close(ignored);
+}
+
+void Peer::close_stream(bool reset, std::string event) {
     boost::system::error_code ignored;
     closed_by_us_ = true;
     if (stream_.is_open()) {
         if (reset) {
-            stream_.set_option(asio::socket_base::linger(true, 0), ignored);
+            stream_.set_option(asio::socket_base::linger(true, 0), ignored);  // close() then sends an RST
         } else {
             stream_.shutdown(tcp::socket::shutdown_both, ignored);
         }
         stream_.close(ignored);
-        transcript_.event(name_, reset ? "reset its connection (RST)" : "closed its connection (FIN)",
-                          reset ? util::Mark::rst : util::Mark::fin);
+        transcript_.event(name_, std::move(event), reset ? util::Mark::rst : util::Mark::fin);
     }
-    if (datagram_socket_.is_open()) datagram_socket_.close(ignored);
     changes_.notify();
 }
 

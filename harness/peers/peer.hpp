@@ -75,6 +75,8 @@ private:
     boost::asio::awaitable<bool> wait_until_sent(Clock::time_point deadline);
     void start(boost::asio::awaitable<void> task);
     void reset_by_fault(std::string why);
+    // FIN or RST on the TCP connection, told in the transcript as `event`.
+    void close_stream(bool reset, std::string event);
     void receive_datagram(const std::string& bytes, int from_port);
 
     boost::asio::any_io_executor executor_;
