@@ -18,18 +18,6 @@ std::string quote(std::string_view text) { return "'" + std::string(text) + "'";
 const std::vector<std::string> tcp_keys{"split", "coalesce", "gap", "read", "receive_buffer", "reset"};
 const std::vector<std::string> udp_keys{"drop", "duplicate", "reorder", "delay", "direction"};
 
-bool is_tcp(PeerKind kind) { return kind == PeerKind::tcp_client || kind == PeerKind::tcp_server; }
-
-std::string kind_name(PeerKind kind) {
-    switch (kind) {
-        case PeerKind::tcp_client: return "tcp-client";
-        case PeerKind::tcp_server: return "tcp-server";
-        case PeerKind::udp_client: return "udp-client";
-        case PeerKind::udp_server: return "udp-server";
-    }
-    return "?";
-}
-
 // The bounds of a range: one value (low = high) or a list of two.
 struct Bounds {
     YAML::Node low, high;

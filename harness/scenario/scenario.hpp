@@ -34,6 +34,19 @@ enum class Role { server, client };
 // "server" peers listen/bind and wait for the program.
 enum class PeerKind { tcp_client, tcp_server, udp_client, udp_server };
 
+// The kind as a scenario writes it: "tcp-client", "udp-server"...
+inline std::string kind_name(PeerKind kind) {
+    switch (kind) {
+        case PeerKind::tcp_client: return "tcp-client";
+        case PeerKind::tcp_server: return "tcp-server";
+        case PeerKind::udp_client: return "udp-client";
+        case PeerKind::udp_server: return "udp-server";
+    }
+    return "?";
+}
+
+inline bool is_tcp(PeerKind kind) { return kind == PeerKind::tcp_client || kind == PeerKind::tcp_server; }
+
 // A closed range that a fault draws a value from, with the test run's seed.
 template <typename T>
 struct Range {

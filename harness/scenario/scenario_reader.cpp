@@ -20,13 +20,6 @@ const std::vector<std::pair<std::string, PeerKind>> peer_kinds{{"tcp-client", Pe
                                                                {"udp-server", PeerKind::udp_server}};
 
 bool is_server(PeerKind kind) { return kind == PeerKind::tcp_server || kind == PeerKind::udp_server; }
-bool is_tcp(PeerKind kind) { return kind == PeerKind::tcp_client || kind == PeerKind::tcp_server; }
-
-std::string kind_name(PeerKind kind) {
-    for (const auto& [name, value] : peer_kinds)
-        if (value == kind) return name;
-    return "?";
-}
 
 // A choice among fixed words (role, protocol): its index, or a reported error.
 std::optional<std::size_t> read_choice(const Field& field, const std::vector<std::string>& choices,

@@ -68,18 +68,6 @@ const ActionSpec* find_action(std::string_view key) {
 
 std::string quote(std::string_view text) { return "'" + std::string(text) + "'"; }
 
-std::string_view kind_name(PeerKind kind) {
-    switch (kind) {
-        case PeerKind::tcp_client: return "tcp-client";
-        case PeerKind::tcp_server: return "tcp-server";
-        case PeerKind::udp_client: return "udp-client";
-        case PeerKind::udp_server: return "udp-server";
-    }
-    return "?";
-}
-
-bool is_tcp(PeerKind kind) { return kind == PeerKind::tcp_client || kind == PeerKind::tcp_server; }
-
 bool satisfies(PeerKind kind, PeerNeed need) {
     switch (need) {
         case PeerNeed::any: return true;
