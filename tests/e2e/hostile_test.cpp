@@ -266,6 +266,17 @@ std::string compile_c(const std::string& source, const TempDir& dir, std::string
     return binary;
 }
 
+// Polls a condition of the kernel's files (/proc, cgroups) until it holds or the time is up.
+template <typename Condition>
+bool poll_until(Condition condition, std::chrono::milliseconds timeout, std::chrono::milliseconds interval) {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= until) return false;
+        std::this_thread::sleep_for(interval);
+    }
+    return true;
+}
+
 // The fork-heavy fixtures take turns (see the top).
 class ProcessHeavy {
 public:
@@ -566,9 +577,7 @@ TEST(Hostile, AProgramsProcessesDoNotStopAnotherTestsProgram) {
                               marker, "listens-on-port", in_hostile_dir());
     });
     // Wait until the holder has its processes (it never listens, so it runs to the 5 s ready limit).
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(4);
-    while (processes_with(marker).size() < 100 && std::chrono::steady_clock::now() < until)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    poll_until([&] { return processes_with(marker).size() >= 100; }, std::chrono::seconds(4), std::chrono::milliseconds(20));
     auto held = processes_with(marker).size();
     // The reference chat server: a thread per client.
     auto other = run_sockgrade(
@@ -591,10 +600,13 @@ TEST(Hostile, AForkBombDoesNotStarveATestBesideIt) {
     std::thread bomb([&] {
         run_sockgrade(tcp_server("listens-on-port", {"python3", hostile("fork_bomb.py"), marker}));
     });
-    std::this_thread::sleep_for(std::chrono::seconds(1));  // the bomb is at its limit by then
+    // The other test starts once the bomb holds (nearly) all its 128 processes.
+    bool bomb_at_limit = poll_until([&] { return processes_with(marker).size() >= 100; }, std::chrono::seconds(4),
+                                    std::chrono::milliseconds(20));
     auto beside = control();
     bomb.join();
     kill_all_with(marker);
+    EXPECT_TRUE(bomb_at_limit) << "the fork bomb never reached 100 processes: nothing was tested";
     expect_passed(alone);
     expect_passed(beside);
     // Slower, a little: the machine is shared. Not ten times slower.
@@ -678,13 +690,8 @@ TEST(ZZ_HostileCleanup, NothingLeftBehind) {
         }
         return found;
     };
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-    auto groups = abandoned();
-    while (!groups.empty() && std::chrono::steady_clock::now() < until) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling the kernel's files, with a deadline
-        groups = abandoned();
-    }
-    for (const auto& dir : groups) ADD_FAILURE() << "control group left behind: " << dir;
+    poll_until([&] { return abandoned().empty(); }, std::chrono::seconds(3), std::chrono::milliseconds(50));
+    for (const auto& dir : abandoned()) ADD_FAILURE() << "control group left behind: " << dir;
 }
 
 }  // namespace
