@@ -4,6 +4,8 @@
 #include <charconv>
 #include <climits>
 #include <cmath>
+#include <map>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -245,21 +247,46 @@ void read_faults(const Field& field, TestContext& context, Diagnostics& diagnost
     MapReader names(field.value, std::nullopt, diagnostics);
     std::vector<std::string> declared;
     for (const auto& peer : context.peers) declared.push_back(peer.name);
+    std::map<std::string, int> given_at;  // peer -> line of its faults
     for (const Field& entry : names.fields()) {
-        auto peer = std::find_if(context.peers.begin(), context.peers.end(),
-                                 [&](const Peer& p) { return p.name == entry.key; });
-        if (peer == context.peers.end()) {
-            const auto& broken = context.broken_peers;
-            if (context.peers_unreadable || std::find(broken.begin(), broken.end(), entry.key) != broken.end()) continue;
-            diagnostics.error(entry.key_mark, "faults for " + quote(entry.key) + ", which is not a peer of this test (" +
-                                                  (declared.empty() ? std::string("it declares none")
-                                                                    : "declared: " + join_words(declared, ", ")) +
-                                                  ")");
-            continue;
+        // "R01 R02 R03": the same faults for several peers (each draws its own choices).
+        std::vector<Peer*> peers;
+        bool known = true;
+        std::istringstream words(entry.key);
+        for (std::string name; words >> name;) {
+            auto peer = std::find_if(context.peers.begin(), context.peers.end(),
+                                     [&](const Peer& p) { return p.name == name; });
+            if (peer == context.peers.end()) {
+                known = false;
+                const auto& broken = context.broken_peers;
+                if (context.peers_unreadable || std::find(broken.begin(), broken.end(), name) != broken.end()) continue;
+                diagnostics.error(entry.key_mark, "faults for " + quote(name) + ", which is not a peer of this test (" +
+                                                      (declared.empty() ? std::string("it declares none")
+                                                                        : "declared: " + join_words(declared, ", ")) +
+                                                      ")");
+                continue;
+            }
+            if (auto [seen, fresh] = given_at.emplace(name, entry.key_mark.line); !fresh) {
+                known = false;
+                diagnostics.error(entry.key_mark, "faults for " + quote(name) + " are given twice (first at line " +
+                                                      std::to_string(seen->second) + ")");
+                continue;
+            }
+            if (!peers.empty() && is_tcp(peer->kind) != is_tcp(peers.front()->kind)) {
+                known = false;
+                diagnostics.error(entry.key_mark, "faults for " + quote(peers.front()->name) + " (a " +
+                                                      kind_name(peers.front()->kind) + ") and " + quote(name) + " (a " +
+                                                      kind_name(peer->kind) +
+                                                      ") in one entry: TCP and UDP faults differ, give each its own");
+                continue;
+            }
+            peers.push_back(&*peer);
         }
+        if (!known || peers.empty()) continue;
         Faults faults;
         faults.mark = entry.key_mark;
-        if (read_peer_faults(entry, *peer, faults, diagnostics)) peer->faults = faults;
+        if (!read_peer_faults(entry, *peers.front(), faults, diagnostics)) continue;
+        for (Peer* peer : peers) peer->faults = faults;
     }
 }
 

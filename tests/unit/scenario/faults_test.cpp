@@ -94,6 +94,23 @@ TEST(Faults, APeerWithoutFaultsHasNone) {
     EXPECT_FALSE(faults_of(loaded, "B").any());
 }
 
+TEST(Faults, OneEntryMayNameSeveralPeers) {
+    auto loaded = load_string(with_faults("{A B: {reset: {after_received: [2, 9]}}}"), "t.yaml");
+    ASSERT_TRUE(loaded.ok()) << format_errors(loaded.errors);
+    for (const char* peer : {"A", "B"}) {
+        ASSERT_TRUE(faults_of(loaded, peer).reset_after_received) << peer;
+        EXPECT_EQ(faults_of(loaded, peer).reset_after_received->high, 9) << peer;
+    }
+    EXPECT_EQ(errors_of(with_faults("{A C: {split: 2}}")),
+              "t.yaml:6:14: faults for 'C', which is not a peer of this test (declared: A, B)\n");
+    EXPECT_EQ(errors_of(with_faults("{A B: {split: 2}, B: {gap: 1ms}}")),
+              "t.yaml:6:31: faults for 'B' are given twice (first at line 6)\n");
+    EXPECT_EQ(errors_of(with_faults("{A U: {split: 2}}", "{A: tcp-client, U: udp-client}")),
+              "t.yaml:5:28: peer 'U' is a udp-client, but the program speaks tcp (see program: protocol)\n"
+              "t.yaml:6:14: faults for 'A' (a tcp-client) and 'U' (a udp-client) in one entry: TCP and UDP faults "
+              "differ, give each its own\n");
+}
+
 TEST(Faults, OnlyDeclaredPeers) {
     EXPECT_EQ(errors_of(with_faults("{C: {split: 2}}")),
               "t.yaml:6:14: faults for 'C', which is not a peer of this test (declared: A, B)\n");
