@@ -1,5 +1,6 @@
 #include "util/transcript.hpp"
 
+#include <iterator>
 #include <utility>
 
 #include <fmt/format.h>
@@ -41,17 +42,38 @@ void Transcript::event(std::string_view party, std::string text, Mark mark) {
 }
 
 void Transcript::add(TranscriptEntry entry) {
-    // Keep the beginning; past the cap only count (a flood must not grow memory).
-    if (entries_.size() >= max_entries_) {
+    if (head_.size() < head_cap_) {
+        head_.push_back(std::move(entry));
+        return;
+    }
+    if (tail_cap_ == 0) {
         ++dropped_;
         return;
     }
-    entries_.push_back(std::move(entry));
+    if (tail_.size() == tail_cap_) {
+        tail_.pop_front();
+        ++dropped_;
+    }
+    tail_.push_back(std::move(entry));
+}
+
+std::vector<TranscriptEntry> Transcript::entries() const {
+    std::vector<TranscriptEntry> out(head_);
+    out.insert(out.end(), tail_.begin(), tail_.end());
+    return out;
 }
 
 std::vector<TranscriptEntry> Transcript::take() {
-    auto out = std::move(entries_);
-    if (dropped_ > 0) out.push_back({elapsed(), "grader", '*', fmt::format("{} more entries not kept", dropped_)});
+    auto out = std::move(head_);
+    if (dropped_ > 0) {
+        // Placed where the gap is, timed like the first entry after it.
+        double at = tail_.empty() ? elapsed() : tail_.front().seconds;
+        out.push_back({at, "grader", '*', fmt::format("{} entries not kept", dropped_)});
+    }
+    std::move(tail_.begin(), tail_.end(), std::back_inserter(out));
+    head_.clear();
+    tail_.clear();
+    dropped_ = 0;
     return out;
 }
 

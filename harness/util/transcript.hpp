@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,26 +40,34 @@ struct TranscriptEntry {
     Mark mark = Mark::none;
 };
 
+// Past its cap a transcript keeps its first half and its most recent half
+// and counts what fell between: a flood must not grow memory, and the end,
+// where a test usually fails, is the part a student needs to see.
 class Transcript {
 public:
     explicit Transcript(std::size_t max_entries = 4000)
-        : start_(std::chrono::steady_clock::now()), max_entries_(max_entries) {}
+        : start_(std::chrono::steady_clock::now()),
+          head_cap_((max_entries + 1) / 2),
+          tail_cap_(max_entries - head_cap_) {}
 
     void data(std::string_view party, char direction, std::string_view bytes);
     void event(std::string_view party, std::string text, Mark mark = Mark::none);
 
     double elapsed() const;
-    const std::vector<TranscriptEntry>& entries() const { return entries_; }
+    // The entries kept, in order (without the note of what was dropped).
+    std::vector<TranscriptEntry> entries() const;
     std::size_t dropped() const { return dropped_; }
-    // The entries, with a note of how many were dropped when the cap was hit.
+    // The entries, with a note where entries were dropped when the cap was hit.
     std::vector<TranscriptEntry> take();
 
 private:
     void add(TranscriptEntry entry);
     std::chrono::steady_clock::time_point start_;
-    std::size_t max_entries_;
+    std::size_t head_cap_;
+    std::size_t tail_cap_;
     std::size_t dropped_ = 0;
-    std::vector<TranscriptEntry> entries_;
+    std::vector<TranscriptEntry> head_;
+    std::deque<TranscriptEntry> tail_;
 };
 
 }  // namespace sockgrade::util

@@ -42,27 +42,46 @@ TEST(TranscriptEntries, LongDataIsCut) {
     EXPECT_NE(text.find("(+9840 bytes)"), std::string::npos) << text;
 }
 
-TEST(TranscriptCap, KeepsTheBeginningAndCountsTheRest) {
-    Transcript transcript(3);
+TEST(TranscriptCap, KeepsTheBeginningAndTheMostRecentAndCountsTheMiddle) {
+    Transcript transcript(4);
     for (int i = 0; i < 10; ++i) transcript.event("A", "entry " + std::to_string(i));
-    ASSERT_EQ(transcript.entries().size(), 3u);
-    EXPECT_EQ(transcript.entries()[0].text, "entry 0");
-    EXPECT_EQ(transcript.entries()[2].text, "entry 2");
-    EXPECT_EQ(transcript.dropped(), 7u);
+    auto kept = transcript.entries();
+    ASSERT_EQ(kept.size(), 4u);
+    EXPECT_EQ(kept[0].text, "entry 0");
+    EXPECT_EQ(kept[1].text, "entry 1");
+    EXPECT_EQ(kept[2].text, "entry 8");
+    EXPECT_EQ(kept[3].text, "entry 9");
+    EXPECT_EQ(transcript.dropped(), 6u);
     transcript.data("B", '<', "more");
-    EXPECT_EQ(transcript.dropped(), 8u);
-    EXPECT_EQ(transcript.entries().size(), 3u);
+    EXPECT_EQ(transcript.dropped(), 7u);
+    kept = transcript.entries();
+    ASSERT_EQ(kept.size(), 4u);
+    EXPECT_EQ(kept[2].text, "entry 9");
+    EXPECT_EQ(kept[3].party, "B");
 }
 
-TEST(TranscriptTake, AddsTheDroppedNote) {
+TEST(TranscriptCap, AnOddCapKeepsOneMoreAtTheBeginning) {
+    Transcript transcript(3);
+    for (int i = 0; i < 6; ++i) transcript.event("A", "entry " + std::to_string(i));
+    auto kept = transcript.entries();
+    ASSERT_EQ(kept.size(), 3u);
+    EXPECT_EQ(kept[0].text, "entry 0");
+    EXPECT_EQ(kept[1].text, "entry 1");
+    EXPECT_EQ(kept[2].text, "entry 5");
+}
+
+TEST(TranscriptTake, PutsTheDroppedNoteInTheGap) {
     Transcript transcript(2);
-    for (int i = 0; i < 5; ++i) transcript.event("A", "e");
+    for (int i = 0; i < 5; ++i) transcript.event("A", "e" + std::to_string(i));
     auto entries = transcript.take();
     ASSERT_EQ(entries.size(), 3u);
-    EXPECT_EQ(entries.back().party, "grader");
-    EXPECT_EQ(entries.back().direction, '*');
-    EXPECT_EQ(entries.back().text, "3 more entries not kept");
-    EXPECT_GE(entries.back().seconds, entries[1].seconds);
+    EXPECT_EQ(entries[0].text, "e0");
+    EXPECT_EQ(entries[1].party, "grader");
+    EXPECT_EQ(entries[1].direction, '*');
+    EXPECT_EQ(entries[1].text, "3 entries not kept");
+    EXPECT_EQ(entries[2].text, "e4");
+    EXPECT_GE(entries[1].seconds, entries[0].seconds);
+    EXPECT_LE(entries[1].seconds, entries[2].seconds);
 }
 
 TEST(TranscriptTake, NoNoteWhenNothingWasDropped) {
