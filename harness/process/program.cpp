@@ -254,6 +254,8 @@ asio::awaitable<ExitStatus> Program::wait_for_exit() {
     if (exit_watch_.is_open())
         co_await exit_watch_.async_wait(asio::posix::descriptor_base::wait_read,
                                         asio::redirect_error(asio::use_awaitable, ec));
+    // Cancelled (a deadline came first): the program still runs, so do not block in waitpid.
+    if (ec == asio::error::operation_aborted) throw boost::system::system_error(ec);
     int status = 0;
     ::waitpid(pid_, &status, 0);
     reaped_ = true;

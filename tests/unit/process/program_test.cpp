@@ -181,7 +181,6 @@ TEST_F(ProgramTest, ExecFailureIsAnError) {
 // not exist, the launcher's chdir fails and Boost 1.81 then calls exit() (not
 // _exit) in the child, running the grader's atexit handlers and flushing its
 // stdio buffers a second time.
-// KNOWN BUG (reported): enable when the child can no longer call exit().
 int atexit_report_fd = -1;
 pid_t atexit_owner = 0;
 TEST_F(ProgramTest, MissingFolderIsAnErrorAndRunsNothingOfTheGrader) {
@@ -413,11 +412,10 @@ TEST_F(ProgramTest, DestructorEndsTheGroup) {
 }
 
 // wait_for_exit under a deadline (util::before), on a program that does not
-// exit: cancelling it must give up at the deadline. Today it goes on into a
-// blocking waitpid() and freezes the io_context until the program exits.
-// A watchdog thread kills the program after 3 s so that this test ends.
-// KNOWN BUG (reported): enable when a cancelled wait_for_exit returns without reaping.
-TEST_F(ProgramTest, DISABLED_WaitForExitUnderADeadlineGivesUp) {
+// exit: cancelling it must give up at the deadline, not go on into a blocking
+// waitpid() that freezes the io_context until the program exits.
+// A watchdog thread kills the program after 3 s so that a regression ends.
+TEST_F(ProgramTest, WaitForExitUnderADeadlineGivesUp) {
     auto program = start(spec({"sleep", "1000"}));
     ASSERT_TRUE(program);
     pid_t pid = program->pid();
@@ -496,7 +494,6 @@ TEST_F(ProgramResolveFiles, PathSearchInOrderSkippingNonExecutables) {
 
 // An empty PATH entry means the current folder, which for the program is its
 // working folder, not wherever the grader happens to be.
-// KNOWN BUG (reported): resolve_executable() uses "." (the grader's folder).
 TEST_F(ProgramResolveFiles, EmptyPathEntryIsTheWorkingFolder) {
     make(root_ / "work" / "tool", true);
     auto found = resolve_executable("tool", "/nonexistent-dir:", (root_ / "work").string());

@@ -52,12 +52,10 @@ TEST(DeadlineBefore, DeadlineAlreadyPast) {
     EXPECT_LT(ms_since(start), 2000);
 }
 
-// KNOWN BUG (reported, not fixed here): operator|| waits for one *success*,
-// so an operation that throws at once is ignored, before() sleeps until the
-// deadline and returns nullopt, and the exception is lost: "timed out" instead
-// of the real error. Today's callers all use as_tuple (no exceptions), so it is
-// latent. Enable this test when before() rethrows promptly.
-TEST(DeadlineBefore, DISABLED_OperationExceptionPropagatesPromptly) {
+// operator|| waits for one *success*: before() must not let an operation that
+// throws at once sleep until the deadline and report "timed out" instead of
+// the real error.
+TEST(DeadlineBefore, OperationExceptionPropagatesPromptly) {
     asio::io_context io;
     auto failing = []() -> asio::awaitable<int> {
         throw std::runtime_error("boom");
