@@ -303,7 +303,12 @@ void read_in_turn(std::stop_token stop, Room& room) {
 #endif
 
 void run_session(Room& room, const std::shared_ptr<Client>& client) {
-  if (room.join(client)) {
+#ifdef MUTANT_BLOCKED_BY_IDLE
+  const bool joined = true;  // the accept loop added it, in the order the clients came
+#else
+  const bool joined = room.join(client);
+#endif
+  if (joined) {
     log_event(client->name + " joined");
     std::string how = "left";
     {
@@ -423,6 +428,13 @@ int main(int argc, char** argv) {
       // Bug: reading threads are only for the clients of the first second (the
       // "lobby"); later clients are added to the list but never read.
       client->heard = std::chrono::steady_clock::now() - started < 1s;
+#endif
+#ifdef MUTANT_BLOCKED_BY_IDLE
+      // As in the students' code it stands for, the accept loop appends to the
+      // list, so the reader takes the clients in the order they connected.
+      if (!room.join(client)) {
+        continue;
+      }
 #endif
 #ifdef MUTANT_ONE_AT_A_TIME
       // Bug: serves the client right here in the accept loop: the next client
