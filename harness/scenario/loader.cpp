@@ -48,6 +48,27 @@ std::optional<Error> encoding_error(const std::string& bytes, const std::string&
     return std::nullopt;
 }
 
+// What to look at for yaml-cpp's terser messages: the mistakes teachers make
+// most when they write a scenario by hand.
+std::string yaml_hint(const std::string& message) {
+    if (message == "illegal map value")
+        return "; a text with ': ' in it must be quoted, e.g. en: \"After printing: close the socket\"";
+    if (message == "end of map not found" || message == "end of sequence not found")
+        return "; check the indentation of this line: the keys of one map, and the items of one list, start in the same "
+               "column";
+    if (message == "end of map flow not found" || message == "end of sequence flow not found")
+        return "; a '{' or '[' opened above is not closed, or a text inside it with ',' or ':' needs quotes";
+    if (message.starts_with("illegal tab"))
+        return "; indent with spaces, not tabs";
+    if (message.starts_with("unknown escape character"))
+        return "; inside double quotes a backslash starts an escape (\\n, \\t, \\\\): write \\\\ for a backslash, or use "
+               "single quotes";
+    if (message == "illegal block entry")
+        return "; a '- ' item cannot start here: a '{' or '[' above may be unclosed, or the item is not indented "
+               "under a key that holds a list";
+    return "";
+}
+
 }  // namespace
 
 LoadResult load_string(const std::string& yaml, const std::string& file_name) {
@@ -57,7 +78,8 @@ LoadResult load_string(const std::string& yaml, const std::string& file_name) {
         try {
             parsed = detail::parse_yaml(yaml);
         } catch (const YAML::ParserException& error) {
-            return failure(file_name, "not valid YAML: " + error.msg, error.mark.line + 1, error.mark.column + 1);
+            return failure(file_name, "not valid YAML: " + error.msg + yaml_hint(error.msg), error.mark.line + 1,
+                               error.mark.column + 1);
         }
         if (!parsed.has_document) {
             return failure(file_name, "the file is empty; a scenario starts with scenario: NAME");

@@ -237,8 +237,9 @@ TEST(LoaderFile, ReadsAFileFromDisk) {
 }
 
 TEST(LoaderFile, NotYaml) {
-    EXPECT_EQ(errors_of("scenario: x\ntests: [a, b\n"), "t.yaml:3:1: not valid YAML: end of sequence flow not found\n");
-    EXPECT_EQ(errors_of("a: b: c\n"), "t.yaml:1:5: not valid YAML: illegal map value\n");
+    EXPECT_EQ(errors_of("scenario: x\ntests: [a, b\n"), "t.yaml:3:1: not valid YAML: end of sequence flow not found; a '{' or '[' opened above is not closed, or a text "
+              "inside it with ',' or ':' needs quotes\n");
+    EXPECT_EQ(errors_of("a: b: c\n"), "t.yaml:1:5: not valid YAML: illegal map value; a text with ': ' in it must be quoted, e.g. en: \"After printing: close the socket\"\n");
 }
 
 // yaml-cpp 0.7's LoadAll loops forever on a stray ',' and Load reads it as
