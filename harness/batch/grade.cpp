@@ -90,7 +90,6 @@ Lab lab_of(const scenario::Scenario& scenario) {
     return lab;
 }
 
-
 namespace {
 
 // Python 2 that happens to compile as Python 3 (the slides' client does):
