@@ -259,6 +259,15 @@ int name_fit(std::string_view file_name, const Lab& lab) {
     return fit;
 }
 
+std::vector<ProgramFile> program_files(const std::string& dir) {
+    std::vector<Candidate> unrunnable;
+    std::vector<std::string> unrunnable_why;
+    std::vector<ProgramFile> files;
+    for (const auto& candidate : find_candidates(dir, Lab{}, unrunnable, unrunnable_why))
+        files.push_back({candidate.file.generic_string(), candidate.kind});
+    return files;
+}
+
 std::vector<std::string> list_files(const std::string& dir) {
     std::vector<std::string> files;
     std::error_code ec;
@@ -293,28 +302,32 @@ Plan detect(const std::string& dir, const Lab& lab, const DetectOptions& options
     auto run_file = root / "run";
     bool has_run_file = fs::is_regular_file(run_file, ec);
     bool has_build_file = fs::is_regular_file(build_file, ec);
-    bool has_config = fs::is_regular_file(root / ".sockgrade.yaml", ec);
-    if (!options.run.empty() || has_run_file || has_config) {
-        if (has_config) {
-            std::string error;
-            auto config = load_submission_config(dir, error);
-            if (!config) {
-                if (options.run.empty() && !has_run_file) {
-                    plan.status = PlanStatus::bad_config;
-                    // The message starts with the scratch copy's path: show the file's own name.
-                    auto at = error.find(".sockgrade.yaml");
-                    plan.problem = error.substr(at == std::string::npos ? 0 : at);
-                    return plan;
-                }
-                plan.notes.push_back(".sockgrade.yaml is not valid and was not used");
-            } else {
-                plan.how = ".sockgrade.yaml";
-                plan.run = config->run;
-                plan.build = config->build;
-                plan.port = config->port;
-                if (!config->lab.empty() && config->lab != lab.name && fs::path(config->lab).stem() != lab.name)
-                    plan.notes.push_back(fmt::format(".sockgrade.yaml says lab '{}'; graded as '{}'", config->lab, lab.name));
+    std::optional<SubmissionConfig> config;
+    if (fs::is_regular_file(root / ".sockgrade.yaml", ec)) {
+        std::string error;
+        config = load_submission_config(dir, error);
+        if (!config) {
+            if (options.run.empty() && !has_run_file) {
+                plan.status = PlanStatus::bad_config;
+                // The message starts with the scratch copy's path: show the file's own name.
+                auto at = error.find(".sockgrade.yaml");
+                plan.problem = error.substr(at == std::string::npos ? 0 : at);
+                return plan;
             }
+            plan.notes.push_back(".sockgrade.yaml is not valid and was not used");
+        } else {
+            plan.port = config->port;
+            if (!config->lab.empty() && config->lab != lab.name && fs::path(config->lab).stem() != lab.name)
+                plan.notes.push_back(fmt::format(".sockgrade.yaml says lab '{}'; graded as '{}'", config->lab, lab.name));
+        }
+    }
+    // A .sockgrade.yaml without `run` (only the lab, say) leaves the program to be found below.
+    bool config_runs = config && !config->run.empty();
+    if (!options.run.empty() || has_run_file || config_runs) {
+        if (config_runs) {
+            plan.how = ".sockgrade.yaml";
+            plan.run = config->run;
+            plan.build = config->build;
         }
         if (has_run_file) {
             plan.how = "run file";
@@ -335,6 +348,8 @@ Plan detect(const std::string& dir, const Lab& lab, const DetectOptions& options
         return plan;
     }
     if (has_build_file) plan.notes.push_back("a 'build' file without a 'run' file was ignored");
+    if (config && !config->build.empty())
+        plan.notes.push_back("'build' in .sockgrade.yaml without 'run' was ignored");
 
     // 2. A Makefile, when there is C or C++ to build.
     std::vector<Candidate> unrunnable;
@@ -375,6 +390,8 @@ Plan detect(const std::string& dir, const Lab& lab, const DetectOptions& options
     });
     const auto chosen = candidates.front();
     auto chosen_name = to_utf8(chosen.file.generic_string());
+    plan.chosen = chosen_name;
+    plan.programs = static_cast<int>(candidates.size());
     if (candidates.size() > 1)
         plan.notes.push_back(fmt::format("several programs ({}); chose {} as the best fit for {}", file_list(candidates),
                                          chosen_name, lab.name));

@@ -32,6 +32,8 @@ struct Plan {
     std::optional<int> port;
     std::vector<std::string> notes;    // said in the report: which file was chosen and why
     std::vector<std::string> sources;  // source files (relative to the submission) for the similarity check
+    std::string chosen;    // the program file found (relative, UTF-8), when found by looking at the files
+    int programs = 0;      // how many program files there were to choose from (0: not found by looking)
     bool run_built_executable() const { return how == "make" && run.empty(); }
 };
 
@@ -58,6 +60,14 @@ struct DetectOptions {
 
 // Looks at the submission in `dir` (it is not changed).
 Plan detect(const std::string& dir, const Lab& lab, const DetectOptions& options);
+
+// The program files detect() chooses among, at the shallowest depth that has
+// any (relative paths), with their kinds: python, c, c++, java, binary.
+struct ProgramFile {
+    std::string file;
+    std::string kind;
+};
+std::vector<ProgramFile> program_files(const std::string& dir);
 
 // After `make`: the executable it made that best fits the lab (relative to
 // workdir), or nullopt. `before` lists the files that were there before.

@@ -82,6 +82,14 @@ std::string grading_key(const scenario::Scenario& scenario, const GradeOptions& 
 
 // --- one submission ---------------------------------------------------------
 
+Lab lab_of(const scenario::Scenario& scenario) {
+    Lab lab;
+    lab.name = scenario.name;
+    lab.server = scenario.program.role == scenario::Role::server;
+    lab.protocol = scenario.program.protocol == scenario::Protocol::udp ? "udp" : "tcp";
+    return lab;
+}
+
 namespace {
 
 // Python 2 that happens to compile as Python 3 (the slides' client does):
@@ -126,14 +134,6 @@ CommandOutcome build_in_sandbox(const std::string& line, const std::string& cwd,
     return outcome_from_json(*outcome.payload);
 }
 
-Lab lab_of(const scenario::Scenario& scenario) {
-    Lab lab;
-    lab.name = scenario.name;
-    lab.server = scenario.program.role == scenario::Role::server;
-    lab.protocol = scenario.program.protocol == scenario::Protocol::udp ? "udp" : "tcp";
-    return lab;
-}
-
 std::string normalised_sources(const std::string& dir, const std::vector<std::string>& files) {
     std::string text;
     for (const auto& file : files) {
@@ -147,35 +147,20 @@ std::string normalised_sources(const std::string& dir, const std::vector<std::st
 
 }  // namespace
 
-Record grade_submission(const Student& student, const scenario::Scenario& scenario, const GradeOptions& options,
-                        const std::string& scratch_root, const std::string& hash, const std::string& key) {
-    auto started = Clock::now();
-    Record record;
-    record.student = student.name;
-    record.slug = student_slug(student.name);
-    record.hash = hash;
-    record.key = key;
-    record.notes = student.notes;
-    // Captures of an earlier grading of this submission are stale whatever happens now.
-    auto captures = fs::absolute(fs::path(options.out_dir) / "captures" / record.slug).lexically_normal();
-    remove_tree(captures.string());
-    auto finish = [&](Record& r) -> Record {
-        r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        return r;
-    };
-    auto not_graded = [&](const std::string& status, const std::string& problem) {
-        record.status = status;
-        record.problem = problem;
-        record.result = zero_result(scenario, status_sentence(status));
-        return finish(record);
+Prepared prepare_submission(const std::string& dir, const std::string& scratch, const Lab& lab,
+                            const PrepareOptions& options) {
+    Prepared prepared;
+    auto not_ready = [&](const std::string& status, const std::string& problem) {
+        prepared.status = status;
+        prepared.problem = problem;
+        return prepared;
     };
 
     // A scratch copy that the program's user owns: programs write logs, __pycache__...
-    auto scratch = (fs::path(scratch_root) / record.slug).string();
     remove_tree(scratch);
-    auto copied = copy_tree(student.dir, scratch, std::uint64_t(200) << 20);
-    for (const auto& skipped : copied.skipped) record.notes.push_back("not copied: " + to_utf8(skipped));
-    if (copied.too_big) return not_graded("no-program", "the submission is larger than 200 MiB; it was not graded");
+    auto copied = copy_tree(dir, scratch, std::uint64_t(200) << 20);
+    for (const auto& skipped : copied.skipped) prepared.notes.push_back("not copied: " + to_utf8(skipped));
+    if (copied.too_big) return not_ready("no-program", "the submission is larger than 200 MiB; it was not graded");
     // Builds run as the program user (nobody), each test's program as a user of
     // its own in nobody's group: the group may write, no one else may look.
     auto credentials = sandbox::program_credentials();
@@ -199,50 +184,78 @@ Record grade_submission(const Student& student, const scenario::Scenario& scenar
         detect_options.python2_env = python2->env;
     }
     detect_options.python = [&](const std::string& file) { return probe_python(file, python2); };
-    auto lab = lab_of(scenario);
-    auto plan = detect(scratch, lab, detect_options);
-    for (const auto& note : plan.notes) record.notes.push_back(note);
-    record.how = plan.how;
-    record.source = normalised_sources(student.dir, plan.sources);
+    prepared.plan = detect(scratch, lab, detect_options);
+    auto& plan = prepared.plan;
+    for (const auto& note : plan.notes) prepared.notes.push_back(note);
     if (plan.status != PlanStatus::ok) {
-        record.build_log = plan.detail;
+        prepared.build_log = plan.detail;
         if (plan.status == PlanStatus::build_failed && plan.how == "python3" && !python2)
-            record.build_log += "\n(no Python 2 here to try it with)";
-        return not_graded(status_word(plan.status), plan.problem);
+            prepared.build_log += "\n(no Python 2 here to try it with)";
+        return not_ready(status_word(plan.status), plan.problem);
     }
 
-    auto workdir = (fs::path(scratch) / plan.workdir).lexically_normal().string();
-    auto before = list_files(workdir);
+    prepared.workdir = (fs::path(scratch) / plan.workdir).lexically_normal().string();
+    auto before = list_files(prepared.workdir);
     if (!plan.build.empty()) {
-        auto built = build_in_sandbox(plan.build, workdir, plan.env, options.build_timeout);
+        auto built = build_in_sandbox(plan.build, prepared.workdir, plan.env, options.build_timeout);
         if (!built.ok()) {
-            record.build_log = built.output;
-            if (built.dropped) record.build_log += fmt::format("\n[... {} more bytes]", built.dropped);
-            record.program = plan.run;
-            auto problem = built.timed_out
-                               ? fmt::format("the build (`{}`) did not finish within {} s", plan.build,
-                                             options.build_timeout.count())
-                               : fmt::format("the build (`{}`) failed: it {}", plan.build, built.describe());
-            if (!built.started) {
-                record.status = "error";
-                record.problem = "the build could not be started: " + built.error;
-                record.result = zero_result(scenario, status_sentence("error"));
-                return finish(record);
-            }
-            return not_graded("build-failed", problem);
+            prepared.build_log = built.output;
+            if (built.dropped) prepared.build_log += fmt::format("\n[... {} more bytes]", built.dropped);
+            prepared.program = plan.run;
+            if (!built.started) return not_ready("error", "the build could not be started: " + built.error);
+            return not_ready("build-failed", built.timed_out
+                                                 ? fmt::format("the build (`{}`) did not finish within {} s", plan.build,
+                                                               options.build_timeout.count())
+                                                 : fmt::format("the build (`{}`) failed: it {}", plan.build,
+                                                               built.describe()));
         }
     }
     if (plan.run_built_executable()) {
-        auto executable = pick_built_executable(workdir, before, lab);
-        if (!executable) return not_graded("no-program", "make ran, but it built no program to run");
+        auto executable = pick_built_executable(prepared.workdir, before, lab);
+        if (!executable) return not_ready("no-program", "make ran, but it built no program to run");
         plan.run = "./" + shell_quote(*executable);
-        record.notes.push_back(fmt::format("make built {}", to_utf8(*executable)));
+        prepared.notes.push_back(fmt::format("make built {}", to_utf8(*executable)));
     }
-    record.program = plan.run;
+    prepared.program = plan.run;
+    return prepared;
+}
+
+Record grade_submission(const Student& student, const scenario::Scenario& scenario, const GradeOptions& options,
+                        const std::string& scratch_root, const std::string& hash, const std::string& key) {
+    auto started = Clock::now();
+    Record record;
+    record.student = student.name;
+    record.slug = student_slug(student.name);
+    record.hash = hash;
+    record.key = key;
+    record.notes = student.notes;
+    // Captures of an earlier grading of this submission are stale whatever happens now.
+    auto captures = fs::absolute(fs::path(options.out_dir) / "captures" / record.slug).lexically_normal();
+    remove_tree(captures.string());
+    auto finish = [&](Record& r) -> Record {
+        r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        return r;
+    };
+
+    auto scratch = (fs::path(scratch_root) / record.slug).string();
+    auto lab = lab_of(scenario);
+    auto prepared = prepare_submission(student.dir, scratch, lab, {options.run, options.build, options.build_timeout});
+    const auto& plan = prepared.plan;
+    for (const auto& note : prepared.notes) record.notes.push_back(note);
+    record.how = plan.how;
+    record.source = normalised_sources(student.dir, plan.sources);
+    record.program = prepared.program;
+    if (!prepared.ready()) {
+        record.status = prepared.status;
+        record.problem = prepared.problem;
+        record.build_log = prepared.build_log;
+        record.result = zero_result(scenario, status_sentence(prepared.status));
+        return finish(record);
+    }
 
     runner::RunOptions run;
     run.command = shell_command(plan.run);
-    run.cwd = workdir;
+    run.cwd = prepared.workdir;
     run.port = options.port ? options.port : plan.port;
     run.env = plan.env;
     run.timeout_scale = options.timeout_scale;

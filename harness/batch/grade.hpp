@@ -32,6 +32,9 @@ struct GradeProgress {
     bool reused = false;           // `last` was kept from an earlier run
 };
 
+// How long a build may take, unless --build-timeout says otherwise (`grade` and `check`).
+inline constexpr std::chrono::seconds default_build_timeout{60};
+
 struct GradeOptions {
     std::string scenario_file;   // the scenario's file (its bytes are part of the grading key)
     std::string out_dir = "sockgrade-out";
@@ -43,7 +46,7 @@ struct GradeOptions {
     std::optional<int> port;
     int repeat = 1;
     double timeout_scale = 1.0;
-    std::chrono::seconds build_timeout{60};
+    std::chrono::seconds build_timeout = default_build_timeout;
     FeedbackOptions feedback;
     int interrupt_fd = -1;       // when it becomes readable, stop (keeping what is done)
     std::function<void(const GradeProgress&)> progress;
@@ -72,6 +75,32 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
 // Grades one submission in this process (what each child grader does).
 Record grade_submission(const Student& student, const scenario::Scenario& scenario, const GradeOptions& options,
                         const std::string& scratch_root, const std::string& hash, const std::string& key);
+
+// The lab a scenario grades, as detect() wants it (name, server or client, tcp or udp).
+Lab lab_of(const scenario::Scenario& scenario);
+
+struct PrepareOptions {
+    std::string run;    // overrides the run line (--run)
+    std::string build;  // overrides the build line (--build)
+    std::chrono::seconds build_timeout = default_build_timeout;
+};
+
+// A submission made ready to run: copied to `scratch`, its program found as
+// detect() finds it (Python 2 or 3 asked of the Pythons here) and built there
+// in a sandbox worker as the program's user, within the build time limit.
+struct Prepared {
+    std::string status = "graded";  // else a status word: no-program, cannot-run, build-failed, bad-config, error
+    std::string problem;            // the one line that says why it is not ready
+    std::string build_log;          // the compiler's (or Python's) message when it did not build
+    Plan plan;                      // its run line is final (e.g. the executable make built)
+    std::string program;            // the run line, once a build was tried
+    std::string workdir;            // absolute: where the program runs, inside the scratch copy
+    std::vector<std::string> notes; // what was chosen and why, what was not copied
+    bool ready() const { return status == "graded"; }
+};
+// The calling process must be single-threaded (the build runs in a forked worker).
+Prepared prepare_submission(const std::string& dir, const std::string& scratch, const Lab& lab,
+                            const PrepareOptions& options);
 
 // What, besides the submission itself, a grade depends on.
 std::string grading_key(const scenario::Scenario& scenario, const GradeOptions& options);

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     add_selftest_options(*selftest_cmd, selftest);
 
     CheckArgs check;
-    auto* check_cmd = app.add_subcommand("check", "grade the program in a folder, as its .sockgrade.yaml says (student self-check)");
+    auto* check_cmd = app.add_subcommand("check", "grade the program in a folder: its .sockgrade.yaml, or the lab and program guessed from its files (student self-check)");
     add_check_options(*check_cmd, check);
 
     GradeArgs grade;

@@ -50,6 +50,7 @@ int selftest_command(const SelftestArgs& args);
 
 struct CheckArgs {
     std::string dir = ".";
+    std::string lab;  // --lab: when .sockgrade.yaml does not say it
     std::string lang;
     bool teacher = false;  // show hidden tests' detail
     std::string capture_dir;

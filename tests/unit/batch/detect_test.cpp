@@ -133,6 +133,34 @@ TEST(Detect, SockgradeYaml) {
     EXPECT_TRUE(wrong.problem.starts_with(".sockgrade.yaml:3:1: unknown key 'colour'")) << wrong.problem;
 }
 
+TEST(Detect, SockgradeYamlWithoutRunLeavesTheProgramToBeFound) {
+    TempDir dir;
+    dir.write(".sockgrade.yaml", "lab: tcp-server\nport: 6000\nbuild: make\n");
+    dir.write("servidor.py", "x\n");
+    auto plan = detect(dir.path(), tcp_server, python3_only());
+    EXPECT_EQ(plan.status, PlanStatus::ok);
+    EXPECT_EQ(plan.how, "python3");
+    EXPECT_EQ(plan.run, "python3 servidor.py");
+    EXPECT_EQ(plan.port, 6000);
+    EXPECT_EQ(plan.chosen, "servidor.py");
+    EXPECT_EQ(plan.programs, 1);
+    EXPECT_EQ(plan.notes, std::vector<std::string>{"'build' in .sockgrade.yaml without 'run' was ignored"});
+}
+
+TEST(Detect, ProgramFilesAreTheCandidates) {
+    TempDir dir;
+    dir.write("lab/servidor.py", "x\n");
+    dir.write("lab/servidor.c", "int main(void) { return 0; }\n");
+    dir.write("lab/rede.c", "int ajuda(void) { return 1; }\n");
+    dir.write("lab/test_servidor.py", "x\n");
+    auto files = program_files(dir.path());
+    ASSERT_EQ(files.size(), 2u);
+    EXPECT_EQ(files[0].file, "lab/servidor.c");
+    EXPECT_EQ(files[0].kind, "c");
+    EXPECT_EQ(files[1].file, "lab/servidor.py");
+    EXPECT_EQ(files[1].kind, "python");
+}
+
 TEST(Detect, MakefileWithC) {
     TempDir dir;
     dir.write("Makefile", "all:\n\tgcc -o srv servidor.c\n");
