@@ -38,6 +38,7 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
     command.add_option("--lang", args.lang, "feedback language: en or pt (default: from LANG)")
         ->check(CLI::IsMember({"en", "pt"}));
     command.add_flag("--teacher", args.teacher, "show the detail of hidden tests too");
+    add_replay_options(command, args.seed, args.only, args.timeout_scale);
     add_picture_options(command, args.capture_dir, args.capture_all, args.diagram_dir);
     command.footer(
         "Without .sockgrade.yaml (or without its run line) the program is found and built as `sockgrade grade` "
@@ -163,6 +164,10 @@ int check_command(const CheckArgs& args) {
     }
     auto scenario = load_scenario(lab.name);
     if (!scenario) return ExitStatus::error;
+    if (auto error = unknown_test_error(*scenario, args.only); !error.empty()) {
+        std::cerr << "sockgrade: " << error << "\n";
+        return ExitStatus::error;
+    }
 
     std::string capture_dir, diagram_dir, folder_error;
     if (!args.capture_dir.empty()) capture_dir = prepare_folder(args.capture_dir, "--capture", folder_error).value_or("");
@@ -219,6 +224,9 @@ int check_command(const CheckArgs& args) {
     options.cwd = prepared.workdir;
     options.port = plan.port;
     options.env = plan.env;
+    options.seed = args.seed;
+    options.only = args.only;
+    options.timeout_scale = args.timeout_scale;
     report::Options view;
     view.lang = lang;
     view.student_view = !args.teacher;

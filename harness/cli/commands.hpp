@@ -50,6 +50,9 @@ int selftest_command(const SelftestArgs& args);
 
 struct CheckArgs {
     std::string dir = ".";
+    std::optional<std::uint64_t> seed;
+    std::vector<std::string> only;
+    double timeout_scale = 1.0;
     std::string lab;  // --lab: when .sockgrade.yaml does not say it
     std::string lang;
     bool teacher = false;  // show hidden tests' detail
@@ -93,6 +96,11 @@ int merge_command(const MergeArgs& args);
 
 // --- pictures (pictures.cpp) -----------------------------------------------
 
+// Options shared by `run` and `check` to replay or narrow a run: --seed N, --only TEST, --timeout-scale F.
+void add_replay_options(CLI::App& command, std::optional<std::uint64_t>& seed, std::vector<std::string>& only,
+                        double& timeout_scale);
+// For --only: an error naming the scenario's tests when `only` names a test it does not have, else empty.
+std::string unknown_test_error(const scenario::Scenario& scenario, const std::vector<std::string>& only);
 // Options shared by `run` and `check`: --capture DIR, --capture-all, --diagram DIR.
 void add_picture_options(CLI::App& command, std::string& capture_dir, bool& capture_all, std::string& diagram_dir);
 // DIR made (if need be) and absolute, or nullopt with `error` set ("--capture DIR: ...").

@@ -45,6 +45,28 @@ std::optional<scenario::Scenario> load_scenario(const std::string& name_or_path)
     return std::move(loaded.scenario);
 }
 
+void add_replay_options(CLI::App& command, std::optional<std::uint64_t>& seed, std::vector<std::string>& only,
+                        double& timeout_scale) {
+    command.add_option("--seed", seed,
+                       "seed of the faults and nonces: run r of each test uses SEED + r - 1 (default: a fresh "
+                       "seed, printed in the report so the run can be replayed)");
+    command.add_option("--only", only, "run only this test (may be repeated)");
+    command.add_option("--timeout-scale", timeout_scale, "multiply every deadline, for slow machines")
+        ->check(CLI::Range(0.1, 100.0));
+}
+
+std::string unknown_test_error(const scenario::Scenario& scenario, const std::vector<std::string>& only) {
+    for (const auto& name : only) {
+        bool known = false;
+        for (const auto& test : scenario.tests) known |= test.name == name;
+        if (known) continue;
+        std::string names;
+        for (const auto& test : scenario.tests) names += (names.empty() ? "" : ", ") + test.name;
+        return fmt::format("no test '{}' in {} (tests: {})", name, scenario.name, names);
+    }
+    return {};
+}
+
 void add_run_options(CLI::App& command, RunArgs& args) {
     command.add_option("scenario", args.scenario, "scenario file, or a shipped scenario's name (e.g. chat-server)")
         ->required();
@@ -59,16 +81,11 @@ void add_run_options(CLI::App& command, RunArgs& args) {
         ->check(CLI::IsMember({"en", "pt"}));
     command.add_option("--repeat", args.repeat, "run every test N times; tests that pass only sometimes are flaky")
         ->check(CLI::Range(1, 1000));
-    command.add_option("--seed", args.seed,
-                       "seed of the faults and nonces: run r of each test uses SEED + r - 1 (default: a fresh "
-                       "seed, printed in the report so the run can be replayed)");
+    add_replay_options(command, args.seed, args.only, args.timeout_scale);
     command.add_option("--jobs", args.jobs, "test runs at once (with --repeat), each in its own sandbox")
         ->check(CLI::Range(1, 64));
     command.add_flag("--stress", args.stress,
                      "load every CPU with busy low-priority processes while each test runs, so races show");
-    command.add_option("--only", args.only, "run only this test (may be repeated)");
-    command.add_option("--timeout-scale", args.timeout_scale, "multiply every deadline, for slow machines")
-        ->check(CLI::Range(0.1, 100.0));
     command.add_option("--dir", args.dir, "the program's working folder (default: the current one)");
     command.add_option("--env", args.env, "add KEY=VALUE to the program's environment (may be repeated)");
     command.add_option("--user", args.user, "one user every program runs as when sockgrade is root (default: a user of its own per test, in the group of nobody)");
@@ -109,15 +126,9 @@ int run_command(const RunArgs& args) {
         std::cerr << "sockgrade: more --output than --format options: each --output goes with one --format, in order\n";
         return ExitStatus::error;
     }
-    for (const auto& only : args.only) {
-        bool known = false;
-        for (const auto& test : scenario->tests) known |= test.name == only;
-        if (!known) {
-            std::string names;
-            for (const auto& test : scenario->tests) names += (names.empty() ? "" : ", ") + test.name;
-            std::cerr << fmt::format("sockgrade: no test '{}' in {} (tests: {})\n", only, scenario->name, names);
-            return ExitStatus::error;
-        }
+    if (auto error = unknown_test_error(*scenario, args.only); !error.empty()) {
+        std::cerr << "sockgrade: " << error << "\n";
+        return ExitStatus::error;
     }
     if (!args.user.empty())
         if (auto error = sandbox::set_program_user(args.user)) {

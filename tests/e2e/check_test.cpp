@@ -178,5 +178,22 @@ TEST(CheckGuess, LabOptionAndConfigMustAgree) {
               "sockgrade: --lab tcp-server but .sockgrade.yaml says lab: chat-server; say it in one place\n");
 }
 
+// The report prints "replay with --seed N": check takes it, and --only, as run does.
+TEST(CheckReplay, SeedAndOnlyReplayOneTestOfTheRun) {
+    if (!have("python3")) GTEST_SKIP() << "no python3 on this machine: the example is Python";
+    auto checked = check({"check", (examples_dir / "tcp-server-ok").string(), "--seed", "42", "--only", "prints-message"});
+    EXPECT_EQ(checked.run.exit_code, 0) << checked.run.describe();
+    EXPECT_NE(checked.run.out.find("(1 of 1 test passed)"), std::string::npos) << checked.run.describe();
+    EXPECT_NE(checked.run.out.find("seed 42 (replay with --seed 42)"), std::string::npos) << checked.run.describe();
+}
+
+TEST(CheckReplay, OnlyWithAnUnknownTestIsExit2AndListsTheTests) {
+    auto checked = check({"check", (examples_dir / "tcp-server-ok").string(), "--only", "nope"});
+    EXPECT_EQ(checked.run.exit_code, 2) << checked.run.describe();
+    EXPECT_EQ(checked.run.err,
+              "sockgrade: no test 'nope' in tcp-server (tests: listens-on-port, prints-message, prints-client-address, "
+              "prints-accents, closes-connection)\n");
+}
+
 }  // namespace
 }  // namespace e2e
