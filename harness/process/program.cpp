@@ -276,52 +276,65 @@ void Program::signal_group(int signal_number) {
     ::kill(pid_, signal_number);
 }
 
-double Program::cpu_seconds() const {
-    std::ifstream stat(fmt::format("/proc/{}/stat", pid_));
-    std::string line;
-    std::getline(stat, line);
-    auto after_name = line.rfind(')');
-    if (after_name == std::string::npos) return 0;
-    std::istringstream fields(line.substr(after_name + 2));
-    std::string field;
-    unsigned long long utime = 0, stime = 0;
-    // Fields after the name start at 3 (state); utime and stime are fields 14 and 15.
-    for (int index = 3; index <= 15 && fields >> field; ++index) {
-        if (index == 14) utime = std::stoull(field);
-        if (index == 15) stime = std::stoull(field);
-    }
-    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
 namespace {
 
-// The state letter of /proc/.../stat ('R' running, 'S' sleeping, ...).
-char task_state(const std::filesystem::path& stat_path) {
+// The program's process and its descendants, found through every thread's
+// `children` list. The whole tree counts: a run line started as `sh -c LINE`
+// leaves the real program a child (or grandchild) of the shell.
+std::vector<pid_t> process_tree(pid_t root) {
+    constexpr std::size_t most = 1024;  // a fork bomb's tree is bounded by its pids group; this bounds the walk
+    std::vector<pid_t> tree{root};
+    for (std::size_t next = 0; next < tree.size() && tree.size() < most; ++next) {
+        std::error_code ec;
+        for (const auto& task : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", tree[next]), ec)) {
+            std::ifstream children(task.path() / "children");
+            for (pid_t child = 0; children >> child && tree.size() < most;) tree.push_back(child);
+        }
+    }
+    return tree;
+}
+
+// The line of /proc/.../stat after the command name: field 3 (state) onwards.
+std::string stat_after_name(const std::filesystem::path& stat_path) {
     std::ifstream stat(stat_path);
     std::string line;
     std::getline(stat, line);
     auto after_name = line.rfind(')');
-    return after_name != std::string::npos && after_name + 2 < line.size() ? line[after_name + 2] : '?';
+    return after_name != std::string::npos && after_name + 2 < line.size() ? line.substr(after_name + 2) : "";
 }
 
-bool process_settled(pid_t pid, int depth) {
+// utime + stime of one process (all its threads), in clock ticks.
+unsigned long long cpu_ticks(pid_t pid) {
+    std::istringstream fields(stat_after_name(fmt::format("/proc/{}/stat", pid)));
+    std::string field;
+    unsigned long long ticks = 0;
+    // Fields after the name start at 3 (state); utime and stime are fields 14 and 15.
+    for (int index = 3; index <= 15 && fields >> field; ++index)
+        if (index == 14 || index == 15) ticks += std::stoull(field);
+    return ticks;
+}
+
+// No thread of the process is running or runnable ('R'), or it is gone.
+bool threads_sleep(pid_t pid) {
     std::error_code ec;
-    std::filesystem::directory_iterator tasks(fmt::format("/proc/{}/task", pid), ec);
-    if (ec) return true;  // gone
-    for (const auto& task : tasks) {
-        if (task_state(task.path() / "stat") == 'R') return false;
-        if (depth > 0) {
-            std::ifstream children(task.path() / "children");
-            pid_t child = 0;
-            while (children >> child)
-                if (!process_settled(child, depth - 1)) return false;
-        }
-    }
+    for (const auto& task : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", pid), ec))
+        if (stat_after_name(task.path() / "stat").starts_with('R')) return false;
     return true;
 }
 
 }  // namespace
 
-bool Program::settled() const { return reaped_ || process_settled(pid_, 1); }
+double Program::cpu_seconds() const {
+    unsigned long long ticks = 0;
+    for (pid_t pid : process_tree(pid_)) ticks += cpu_ticks(pid);
+    return static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+bool Program::settled() const {
+    if (reaped_) return true;
+    for (pid_t pid : process_tree(pid_))
+        if (!threads_sleep(pid)) return false;
+    return true;
+}
 
 }  // namespace sockgrade::process

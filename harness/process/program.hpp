@@ -76,10 +76,11 @@ public:
     // Signals the program's process group.
     void signal_group(int signal_number);
 
-    // CPU seconds used so far by the program (all its threads), from /proc.
+    // CPU seconds used so far by the program and every process it started that
+    // still runs (all their threads), from /proc.
     double cpu_seconds() const;
 
-    // True when no thread of the program (nor of its direct children) is
+    // True when no thread of the program, nor of any process below it, is
     // running: it has handled everything it was sent and waits.
     bool settled() const;
 

@@ -388,6 +388,27 @@ TEST_F(ProgramTest, CpuSecondsGrowForABusyLoop) {
     run_coroutine(io_, to_the_end(*program, Clock::now() + 10s));
 }
 
+// `grade` and `check` start a run line as `sh -c LINE`, and a shell may stay as
+// the parent: the CPU of the grandchild that does the work must count, and a
+// thread of it that runs means the program has not settled.
+TEST_F(ProgramTest, CpuSecondsAndSettledSeeAGrandchildsBusyLoop) {
+    // "; :" after each command keeps both shells waiting as parents (dash would otherwise exec it).
+    auto program = start(spec({"/bin/sh", "-c", "/bin/sh -c 'while :; do :; done; :'; :"}));
+    ASSERT_TRUE(program);
+    double first = program->cpu_seconds();
+    util::Changes changes(io_.get_executor());
+    bool grew = run_coroutine(
+        io_, util::poll_until(changes, [&] { return program->cpu_seconds() >= first + 0.2; }, Clock::now() + 15s,
+                              20ms));
+    EXPECT_TRUE(grew) << "cpu_seconds stayed at " << program->cpu_seconds();
+    // A busy thread is runnable in nearly every sample; one sample in twenty unsettled is enough here.
+    int unsettled = 0;
+    for (int sample = 0; sample < 20; ++sample) unsettled += !program->settled();
+    EXPECT_GT(unsettled, 0) << "settled() did not see the grandchild's running thread";
+    program->signal_group(SIGKILL);
+    run_coroutine(io_, to_the_end(*program, Clock::now() + 10s));
+}
+
 TEST_F(ProgramTest, CpuSecondsStayLowWhenIdle) {
     auto program = start(spec({"sleep", "1000"}));
     ASSERT_TRUE(program);
