@@ -34,15 +34,13 @@ Text never_accepted(const std::vector<std::string>& unaccepted, const std::vecto
                      : fmt::format("the connections of {} were never accepted", who.en),
                  one ? fmt::format("a conexão de {} nunca foi aceita", who.pt)
                      : fmt::format("as conexões de {} nunca foram aceitas", who.pt)};
-    Text doing{"the program did not call accept() again", "o programa não chamou accept() de novo"};
-    if (!serving.empty()) {
-        auto busy = names_list(serving);
-        doing = {fmt::format("the program is still serving {}", busy.en),
-                 fmt::format("o programa ainda está atendendo {}", busy.pt)};
-    }
-    return {fmt::format("{}: {}; serve each client at the same time (a thread per client, or select)", subject.en, doing.en),
-            fmt::format("{}: {}; atenda cada cliente ao mesmo tempo (uma thread por cliente, ou select)", subject.pt,
-                        doing.pt)};
+    auto busy = names_list(serving);
+    return {fmt::format("{}: the program is still serving {}; serve each client at the same time (a thread per client, "
+                        "or select)",
+                        subject.en, busy.en),
+            fmt::format("{}: o programa ainda está atendendo {}; atenda cada cliente ao mesmo tempo (uma thread por "
+                        "cliente, ou select)",
+                        subject.pt, busy.pt)};
 }
 
 Text blocked_in_recv(std::size_t lines_sent) {

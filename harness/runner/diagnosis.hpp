@@ -15,8 +15,8 @@ using scenario::Text;
 // "A", "A and B", "A, B and C" (pt: "A e B").
 Text names_list(const std::vector<std::string>& names);
 
-// Peers whose connections the program never accept()ed, and those it was
-// still serving (accepted, still open) at the failure.
+// Peers whose connections the program never accept()ed while it was still
+// serving others (accepted, still open) at the failure: one client at a time.
 Text never_accepted(const std::vector<std::string>& unaccepted, const std::vector<std::string>& serving);
 
 // A client program that waits in recv() and no longer reads its standard

@@ -469,6 +469,7 @@ private:
 
     // A server that serves one client at a time leaves the others in its
     // listen queue: their handshake is done, but it never accept()ed them.
+    // (A program that accepted nobody is stuck elsewhere: not this cause.)
     Text clients_never_accepted() {
         if (scenario_.program.role != scenario::Role::server || scenario_.program.protocol != scenario::Protocol::tcp)
             return {};
@@ -482,7 +483,7 @@ private:
             if (queued.contains(p.local_port())) unaccepted.push_back(declaration.name);
             else if (p.connection_open()) serving.push_back(declaration.name);
         }
-        if (unaccepted.empty()) return {};
+        if (unaccepted.empty() || serving.empty()) return {};
         return never_accepted(unaccepted, serving);
     }
 
