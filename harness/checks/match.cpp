@@ -99,6 +99,28 @@ std::optional<std::string_view> nearest(const std::vector<std::string>& lines, s
     return std::nullopt;
 }
 
+// Nothing alike arrived: how many lines did, and the last of them (or the
+// unfinished text after them), counted in words rather than "line(s)".
+Text lines_that_were_not_it(const std::vector<std::string>& lines, std::size_t received, const std::string& partial) {
+    Text said;
+    if (received == 1) {
+        auto line = util::quoted(lines.back(), 120);
+        said = {fmt::format("1 line arrived, but not the expected one: {}", line),
+                fmt::format("chegou 1 linha, mas não a esperada: {}", line)};
+    } else if (received > 1) {
+        auto line = util::quoted(lines.back(), 120);
+        said = {fmt::format("{} lines arrived, but none was the expected one; the last was {}", received, line),
+                fmt::format("chegaram {} linhas, mas nenhuma era a esperada; a última foi {}", received, line)};
+    }
+    if (partial.empty()) return said;
+    auto rest = util::quoted(partial, 120);
+    if (received == 0)
+        return {fmt::format("only {} arrived, without a newline at its end", rest),
+                fmt::format("só chegou {}, sem quebra de linha no fim", rest)};
+    return {fmt::format("{}; then {}, without a newline at its end", said.en, rest),
+            fmt::format("{}; depois {}, sem quebra de linha no fim", said.pt, rest)};
+}
+
 }  // namespace
 
 Text explain_miss(const std::vector<std::string>& lines, std::size_t from, const std::string& partial,
@@ -120,9 +142,7 @@ Text explain_miss(const std::vector<std::string>& lines, std::size_t from, const
             return {fmt::format("the nearest line that arrived was {}", util::quoted(*close, 120)),
                     fmt::format("a linha mais parecida que chegou foi {}", util::quoted(*close, 120))};
     }
-    const std::string& last = !partial.empty() ? partial : lines.back();
-    return {fmt::format("{} line(s) arrived, none of them it; the last was {}", received, util::quoted(last, 120)),
-            fmt::format("chegaram {} linha(s), nenhuma era essa; a última foi {}", received, util::quoted(last, 120))};
+    return lines_that_were_not_it(lines, received, partial);
 }
 
 BurstCheck check_burst(const std::vector<std::string>& lines, std::size_t from, const std::vector<LineMatcher>& expected) {

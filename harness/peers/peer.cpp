@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/ioctl.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -256,12 +258,41 @@ asio::awaitable<std::string> Peer::flush(Clock::time_point deadline) {
 // on loopback, what we wrote then sits in the program's receive queue as its
 // own segment. False when the deadline came first (the program stopped reading).
 asio::awaitable<bool> Peer::wait_until_sent(Clock::time_point deadline) {
-    auto unsent = [this] {
-        int bytes = 0;
-        if (!stream_.is_open() || ::ioctl(stream_.native_handle(), SIOCOUTQ, &bytes) < 0) return 0;
-        return bytes;
-    };
-    co_return co_await util::poll_until(changes_, [&] { return unsent() == 0; }, deadline, std::chrono::milliseconds(1));
+    // A connection the program ended never acknowledges the rest: stop at once.
+    co_return co_await util::poll_until(
+        changes_, [&] { return unacknowledged() == 0 || ended_by_program(); }, deadline, std::chrono::milliseconds(1)) &&
+        unacknowledged() == 0;
+}
+
+std::size_t Peer::unacknowledged() {
+    int bytes = 0;
+    if (!stream_.is_open() || ::ioctl(stream_.native_handle(), SIOCOUTQ, &bytes) < 0 || bytes < 0) return 0;
+    return static_cast<std::size_t>(bytes);
+}
+
+// The program's side is gone: it reset the connection, or closed it and its
+// kernel answered our next bytes with an RST. A FIN alone is not enough (the
+// program may have shut down only its sending side and still read).
+bool Peer::ended_by_program() {
+    if (!stream_.is_open()) return false;
+    tcp_info info{};
+    socklen_t size = sizeof info;
+    if (::getsockopt(stream_.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &size) < 0) return false;
+    return info.tcpi_state == TCP_CLOSE;
+}
+
+// Says how much of a write reached the program before it ended the
+// connection, once the reader has told FIN from RST (it runs on this
+// io_context, so that is at once).
+asio::awaitable<std::string> Peer::cut_short_at(std::size_t delivered, std::size_t total, Clock::time_point deadline) {
+    if (faults_.read != Faults::Read::none)
+        co_await changes_.wait_until([&] { return inbox_.closed(); },
+                                     std::min(deadline, Clock::now() + std::chrono::milliseconds(200)));
+    // Without a FIN first the reader saw the RST (or nothing, not reading): a reset.
+    bool reset = !inbox_.closed() || inbox_.was_reset();
+    cut_short_ = CutShort{std::min(delivered, total), total, reset};
+    co_return fmt::format("{} could not send: the program {} the connection after {} {} of {} bytes", name_,
+                          reset ? "reset" : "closed", reset ? "receiving" : "reading", cut_short_->delivered, total);
 }
 
 asio::awaitable<std::string> Peer::write_stream(std::string bytes, Clock::time_point deadline) {
@@ -277,6 +308,7 @@ asio::awaitable<std::string> Peer::write_stream(std::string bytes, Clock::time_p
             }
         }
     }
+    cut_short_.reset();
     const std::string_view out(bytes.data(), length);
     transcript_.data(name_, '>', out);
 
@@ -304,14 +336,23 @@ asio::awaitable<std::string> Peer::write_stream(std::string bytes, Clock::time_p
         auto result = co_await util::before(
             asio::async_write(stream_, asio::buffer(out.data() + at, size), as_tuple_awaitable), deadline);
         if (!result) co_return too_slow;
-        if (auto [ec, written] = *result; ec) co_return fmt::format("{} could not send: {}", name_, ec.message());
+        if (auto [ec, written] = *result; ec) {
+            if (ended_by_program()) co_return co_await cut_short_at(at, length, deadline);
+            co_return fmt::format("{} could not send: {}", name_, ec.message());
+        }
         at += size;
-        if (faults_.split && !co_await wait_until_sent(deadline)) co_return too_slow;
+        if (faults_.split && !co_await wait_until_sent(deadline)) {
+            if (ended_by_program()) co_return co_await cut_short_at(at - std::min(unacknowledged(), size), length, deadline);
+            co_return too_slow;
+        }
         next_write_ = Clock::now() + gap;
     }
     if (reset_after) {
         // Only once those lines are in the program's socket: the RST must not discard them.
-        if (!co_await wait_until_sent(deadline)) co_return too_slow;
+        if (!co_await wait_until_sent(deadline)) {
+            if (ended_by_program()) co_return co_await cut_short_at(length - std::min(unacknowledged(), length), length, deadline);
+            co_return too_slow;
+        }
         reset_by_fault(fmt::format("after sending {} lines", *reset_after_sent_));
     }
     co_return std::string{};

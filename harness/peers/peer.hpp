@@ -61,7 +61,18 @@ public:
     // Stops every read and accept (end of the test).
     void stop();
 
+    // A send that stopped because the program ended the connection in the
+    // middle of it: how many of its bytes had reached the program, and how it ended.
+    struct CutShort {
+        std::size_t delivered = 0;
+        std::size_t total = 0;
+        bool reset = false;  // RST (it closed with bytes unread), else FIN
+    };
+    const std::optional<CutShort>& cut_short() const { return cut_short_; }
+
     bool connected() const { return connected_; }
+    // Connected, and closed by neither side yet.
+    bool connection_open() const { return connected_ && !closed_by_us_ && !inbox_.closed(); }
     int local_port() const { return local_port_; }
     Inbox& inbox() { return inbox_; }
     const std::vector<Datagram>& datagrams() const { return datagrams_; }
@@ -73,6 +84,10 @@ private:
     boost::asio::awaitable<void> read_datagrams();
     boost::asio::awaitable<std::string> write_stream(std::string bytes, Clock::time_point deadline);
     boost::asio::awaitable<bool> wait_until_sent(Clock::time_point deadline);
+    bool ended_by_program();
+    std::size_t unacknowledged();
+    boost::asio::awaitable<std::string> cut_short_at(std::size_t delivered, std::size_t total,
+                                                     Clock::time_point deadline);
     void start(boost::asio::awaitable<void> task);
     void reset_by_fault(std::string why);
     // FIN or RST on the TCP connection, told in the transcript as `event`.
@@ -108,6 +123,7 @@ private:
     std::optional<std::int64_t> reset_after_sent_;      // drawn once
     std::optional<std::int64_t> reset_after_received_;
     bool reset_by_fault_ = false;
+    std::optional<CutShort> cut_short_;
     std::unique_ptr<DatagramPath> to_program_;
     std::unique_ptr<DatagramPath> from_program_;
 };

@@ -1,6 +1,7 @@
 #include "process/program.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -322,7 +323,56 @@ bool threads_sleep(pid_t pid) {
     return true;
 }
 
+// How each thread of a process (and of the children it waits for, a few levels down: a run line may
+// be `sh -c LINE`, and a shell may wait for another) waits, for
+// only_receiving_on_sockets: counts of receiving threads, and false as soon
+// as one thread does anything else.
+bool threads_only_receive(pid_t pid, int depth, int& receiving) {
+    std::error_code ec;
+    std::filesystem::directory_iterator tasks(fmt::format("/proc/{}/task", pid), ec);
+    if (ec) return false;
+    for (const auto& task : tasks) {
+        std::ifstream file(task.path() / "syscall");
+        std::string line;
+        if (!std::getline(file, line)) return false;  // not allowed to look: say nothing
+        auto call = parse_blocked_call(line);
+        if (!call) return false;
+        if (call->number == SYS_wait4 || call->number == SYS_waitid) {
+            if (depth > 0) {
+                std::ifstream children(task.path() / "children");
+                pid_t child = 0;
+                while (children >> child)
+                    if (!threads_only_receive(child, depth - 1, receiving)) return false;
+            }
+            continue;
+        }
+        if (!is_receive_call(call->number)) return false;
+        std::error_code link_error;
+        auto target = std::filesystem::read_symlink(fmt::format("/proc/{}/fd/{}", pid, call->first_argument), link_error);
+        if (link_error || !target.string().starts_with("socket:")) return false;
+        ++receiving;
+    }
+    return true;
+}
+
 }  // namespace
+
+std::optional<BlockedCall> parse_blocked_call(const std::string& syscall_file) {
+    std::istringstream fields(syscall_file);
+    std::string number, argument;
+    // "running", or "-1 SP PC" for a thread blocked outside a system call.
+    if (!(fields >> number >> argument) || !argument.starts_with("0x")) return std::nullopt;
+    BlockedCall call;
+    auto parsed_number = std::from_chars(number.data(), number.data() + number.size(), call.number);
+    auto parsed_argument = std::from_chars(argument.data() + 2, argument.data() + argument.size(), call.first_argument, 16);
+    if (parsed_number.ec != std::errc() || parsed_argument.ec != std::errc() || call.number < 0) return std::nullopt;
+    return call;
+}
+
+bool is_receive_call(long number) {
+    return number == SYS_recvfrom || number == SYS_recvmsg || number == SYS_recvmmsg || number == SYS_read;
+}
+
 
 double Program::cpu_seconds() const {
     unsigned long long ticks = 0;
@@ -335,6 +385,11 @@ bool Program::settled() const {
     for (pid_t pid : process_tree(pid_))
         if (!threads_sleep(pid)) return false;
     return true;
+}
+
+bool Program::only_receiving_on_sockets() const {
+    int receiving = 0;
+    return !reaped_ && threads_only_receive(pid_, 3, receiving) && receiving > 0;
 }
 
 }  // namespace sockgrade::process

@@ -50,6 +50,19 @@ struct ExitStatus {
     std::string describe_pt() const;  // "terminou com status 1", "foi morto pelo sinal 11 (SIGSEGV)"
 };
 
+// What a sleeping thread is blocked in, from /proc/PID/task/TID/syscall
+// ("45 0x3 0x7ffd... ..."): the call's number and its first argument (an fd
+// for the calls that take one). nullopt while it runs, or outside a call.
+struct BlockedCall {
+    long number = -1;
+    long first_argument = -1;
+};
+std::optional<BlockedCall> parse_blocked_call(const std::string& syscall_file);
+
+// Is the call a receive (recvfrom, recvmsg, recvmmsg, read)? A read counts
+// only on a socket, which the caller checks.
+bool is_receive_call(long number);
+
 // Resolves argv[0] against PATH like a shell; the path, or an error message.
 struct Resolved {
     std::string path;
@@ -83,6 +96,13 @@ public:
     // True when no thread of the program, nor of any process below it, is
     // running: it has handled everything it was sent and waits.
     bool settled() const;
+
+    // True when the program waits only for the network: every thread of it
+    // (and of its direct children) sleeps in a receive on a socket (recv(),
+    // recvfrom(), recvmsg(), read() on a socket), apart from threads waiting
+    // for a child. Then nothing reads its standard input. False when /proc
+    // cannot tell (not allowed to read it, a thread running).
+    bool only_receiving_on_sockets() const;
 
     std::chrono::steady_clock::time_point started() const { return started_; }
 

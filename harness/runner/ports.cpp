@@ -19,8 +19,12 @@ namespace {
 struct OpenSocket {
     int port = 0;
     int pending = 0;  // for a listener: connections not accept()ed yet
+    int remote_port = 0;
+    unsigned long inode = 0;  // 0: no process holds it (not accept()ed yet, or orphaned after close)
 };
 
+constexpr unsigned tcp_established = 1;
+constexpr unsigned tcp_close_wait = 8;
 constexpr unsigned tcp_listen = 10;
 
 // Asks the kernel the way `ss` does (NETLINK_SOCK_DIAG): its cost does not
@@ -67,7 +71,8 @@ std::optional<std::vector<OpenSocket>> ask_kernel(int family, int protocol, unsi
                 break;
             }
             auto* socket = static_cast<inet_diag_msg*>(NLMSG_DATA(h));
-            found.push_back({ntohs(socket->id.idiag_sport), static_cast<int>(socket->idiag_rqueue)});
+            found.push_back({ntohs(socket->id.idiag_sport), static_cast<int>(socket->idiag_rqueue),
+                             ntohs(socket->id.idiag_dport), socket->idiag_inode});
         }
     }
     ::close(fd);
@@ -75,41 +80,47 @@ std::optional<std::vector<OpenSocket>> ask_kernel(int family, int protocol, unsi
     return found;
 }
 
-// Lines look like: "0: 00000000:1388 00000000:0000 0A 00000000:00000000 ..."
-// (local address:port in hex, remote, state, tx_queue:rx_queue).
-std::vector<OpenSocket> read_table(const char* path, bool listening_only) {
+// Lines look like: "0: 00000000:1388 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 12345 ..."
+// (local address:port in hex, remote, state, tx_queue:rx_queue, timer, retransmits, uid, timeout, inode).
+std::vector<OpenSocket> read_table(const char* path, unsigned states) {
     std::vector<OpenSocket> found;
     std::ifstream table(path);
     std::string line;
     std::getline(table, line);  // header
     while (std::getline(table, line)) {
         std::istringstream fields(line);
-        std::string slot, local, remote, state, queues;
-        if (!(fields >> slot >> local >> remote >> state >> queues)) continue;
+        std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout;
+        unsigned long inode = 0;
+        if (!(fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode))
+            continue;
         auto colon = local.rfind(':');
+        auto remote_colon = remote.rfind(':');
         auto queue_colon = queues.find(':');
-        if (colon == std::string::npos || queue_colon == std::string::npos) continue;
-        if (listening_only && state != "0A") continue;  // TCP_LISTEN
+        if (colon == std::string::npos || remote_colon == std::string::npos || queue_colon == std::string::npos) continue;
+        if (!(states & (1U << std::stoi(state, nullptr, 16)))) continue;
         found.push_back({std::stoi(local.substr(colon + 1), nullptr, 16),
-                         std::stoi(queues.substr(queue_colon + 1), nullptr, 16)});
+                         std::stoi(queues.substr(queue_colon + 1), nullptr, 16),
+                         std::stoi(remote.substr(remote_colon + 1), nullptr, 16), inode});
     }
     return found;
 }
 
-std::vector<OpenSocket> sockets(SocketKind kind) {
-    bool tcp = kind == SocketKind::tcp_listening;
-    int protocol = tcp ? IPPROTO_TCP : IPPROTO_UDP;
-    unsigned states = tcp ? 1U << tcp_listen : ~0U;
+std::vector<OpenSocket> sockets(int protocol, unsigned states) {
+    bool tcp = protocol == IPPROTO_TCP;
     auto v4 = ask_kernel(AF_INET, protocol, states);
     auto v6 = ask_kernel(AF_INET6, protocol, states);
     if (v4 && v6) {
         v4->insert(v4->end(), v6->begin(), v6->end());
         return *v4;
     }
-    auto found = read_table(tcp ? "/proc/net/tcp" : "/proc/net/udp", tcp);
-    auto found6 = read_table(tcp ? "/proc/net/tcp6" : "/proc/net/udp6", tcp);
+    auto found = read_table(tcp ? "/proc/net/tcp" : "/proc/net/udp", states);
+    auto found6 = read_table(tcp ? "/proc/net/tcp6" : "/proc/net/udp6", states);
     found.insert(found.end(), found6.begin(), found6.end());
     return found;
+}
+
+std::vector<OpenSocket> sockets(SocketKind kind) {
+    return kind == SocketKind::tcp_listening ? sockets(IPPROTO_TCP, 1U << tcp_listen) : sockets(IPPROTO_UDP, ~0U);
 }
 
 }  // namespace
@@ -118,6 +129,15 @@ std::set<int> open_ports(SocketKind kind) {
     std::set<int> ports;
     for (const auto& socket : sockets(kind)) ports.insert(socket.port);
     return ports;
+}
+
+std::set<int> unaccepted_connections(int port) {
+    // A connection in the listen queue is a whole socket, established (or
+    // half-closed by its client), that no file descriptor refers to yet.
+    std::set<int> clients;
+    for (const auto& socket : sockets(IPPROTO_TCP, 1U << tcp_established | 1U << tcp_close_wait))
+        if (socket.port == port && socket.inode == 0) clients.insert(socket.remote_port);
+    return clients;
 }
 
 int pending_connections(int port) {

@@ -15,4 +15,8 @@ std::set<int> open_ports(SocketKind kind);
 // accept()ed yet (the listen queue, which /proc reports as rx_queue).
 int pending_connections(int port);
 
+// The client ports of the connections to `port` that are still in its listen
+// queue: the handshake is done, but the program has not accept()ed them.
+std::set<int> unaccepted_connections(int port);
+
 }  // namespace sockgrade::runner

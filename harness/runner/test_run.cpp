@@ -15,6 +15,7 @@
 #include "checks/match.hpp"
 #include "peers/peer.hpp"
 #include "process/program.hpp"
+#include "runner/diagnosis.hpp"
 #include "runner/ports.hpp"
 #include "runner/runner.hpp"
 #include "sandbox/cgroup.hpp"
@@ -42,12 +43,20 @@ struct Outcome {
     // For pictures: whose expectation failed and its deadline, when the step knows better than its targets.
     std::string party;
     std::optional<Clock::time_point> due;
+    // The message names the cause (the program never started, a client never
+    // accepted...): the scenario's advice is about something else, and is not given.
+    bool advice_misleads = false;
 };
 
-Outcome failure(std::string en, std::string pt) { return {false, {std::move(en), std::move(pt)}, {}, {}}; }
+Outcome with_its_cause(Outcome outcome) {
+    outcome.advice_misleads = true;
+    return outcome;
+}
+
+Outcome failure(std::string en, std::string pt) { return {false, {std::move(en), std::move(pt)}, {}, {}, false}; }
 
 Outcome missed(std::string party, Clock::time_point due, std::string en, std::string pt) {
-    return {false, {std::move(en), std::move(pt)}, std::move(party), due};
+    return {false, {std::move(en), std::move(pt)}, std::move(party), due, false};
 }
 
 std::string join(const std::vector<std::string>& names) {
@@ -108,10 +117,10 @@ public:
         } else if (!outcome_.ok) {
             result.message = outcome_.message;
             if (failed_step_) {
-                if (!failed_step_->feedback.empty()) result.feedback = failed_step_->feedback;
+                if (!failed_step_->feedback.empty() && !outcome_.advice_misleads) result.feedback = failed_step_->feedback;
                 result.where = fmt::format("{}:{}", scenario_.path, failed_step_->mark.line);
             }
-            if (!test_.feedback.empty()) {
+            if (!test_.feedback.empty() && !outcome_.advice_misleads) {
                 if (result.feedback.empty()) result.feedback = test_.feedback;
                 else {
                     result.feedback.en += "\n" + test_.feedback.en;
@@ -154,6 +163,7 @@ private:
         // reaped: wait a moment for it, so the message can name how it ended.
         if (!outcome_.ok && program_ && !exit_ && stdout_.closed())
             co_await changes_.wait_for([&] { return exit_.has_value(); }, std::chrono::milliseconds(500));
+        if (!outcome_.ok && !outcome_.advice_misleads) name_the_cause();
         if (!outcome_.ok) add_exit_context();
         note_limits();
         co_await tear_down();
@@ -254,8 +264,8 @@ private:
         }
 
         if (auto error = launch(); !error.empty())
-            co_return failure(fmt::format("the program could not be started: {}", error),
-                              fmt::format("o programa não pôde ser iniciado: {}", error));
+            co_return with_its_cause(failure(fmt::format("the program could not be started: {}", error),
+                                             fmt::format("o programa não pôde ser iniciado: {}", error)));
 
         if (scenario_.program.role == scenario::Role::server) co_return co_await wait_until_ready();
         co_return Outcome{};
@@ -365,9 +375,17 @@ private:
             transcript_.event("program", fmt::format("is {} port {}", verb_en, port_));
             co_return Outcome{};
         }
-        if (exit_)
-            co_return missed("program", deadline, fmt::format("the program {} before {} port {}", exit_->describe(), verb_en, port_),
-                              fmt::format("o programa {} antes de estar {} {}", exit_->describe_pt(), verb_pt, port_));
+        if (exit_) {
+            // A crash at start-up says why on stderr: read it to its end first.
+            co_await changes_.wait_for([&] { return stderr_.closed(); }, std::chrono::milliseconds(500));
+            auto tail = stderr_tail(stderr_.lines(), stderr_.partial());
+            co_return with_its_cause(missed(
+                "program", deadline,
+                fmt::format("the program {} before {} port {}{}", exit_->describe(), verb_en, port_,
+                            tail.empty() ? "" : "; the last lines of its stderr: " + tail),
+                fmt::format("o programa {} antes de estar {} {}{}", exit_->describe_pt(), verb_pt, port_,
+                            tail.empty() ? "" : "; as últimas linhas da sua saída de erro: " + tail)));
+        }
         auto others = open_ports(kind);
         std::string wait = fmt::format("{:.1f}", std::chrono::duration<double>(scaled(scenario_.limits.ready, options_.timeout_scale)).count());
         if (ready && !others.empty()) {
@@ -434,6 +452,50 @@ private:
             outcome_.message.en += " (" + en + ")";
             outcome_.message.pt += " (" + pt + ")";
         }
+    }
+
+    // A cause the program's state shows at the failure, which the failed
+    // expectation alone would hide: it goes first, and replaces the advice.
+    void name_the_cause() {
+        if (!program_ || exit_) return;
+        if (auto cause = clients_never_accepted(); !cause.empty()) {
+            outcome_.message = with_cause(cause, outcome_.message);
+            outcome_.advice_misleads = true;
+        } else if (auto cause = blocked_in_recv_after_typing(); !cause.empty()) {
+            outcome_.message = with_cause(cause, outcome_.message);
+            outcome_.advice_misleads = true;
+        }
+    }
+
+    // A server that serves one client at a time leaves the others in its
+    // listen queue: their handshake is done, but it never accept()ed them.
+    // (A program that accepted nobody is stuck elsewhere: not this cause.)
+    Text clients_never_accepted() {
+        if (scenario_.program.role != scenario::Role::server || scenario_.program.protocol != scenario::Protocol::tcp)
+            return {};
+        auto queued = unaccepted_connections(port_);
+        if (queued.empty()) return {};
+        std::vector<std::string> unaccepted, serving;
+        for (const auto& declaration : test_.peers) {
+            if (declaration.kind != scenario::PeerKind::tcp_client) continue;
+            const auto& p = peer(declaration.name);
+            if (!p.connected()) continue;
+            if (queued.contains(p.local_port())) unaccepted.push_back(declaration.name);
+            else if (p.connection_open()) serving.push_back(declaration.name);
+        }
+        if (unaccepted.empty() || serving.empty()) return {};
+        return never_accepted(unaccepted, serving);
+    }
+
+    // The classic chat client: after a line typed, it waits in recv() for the
+    // server's answer and reads nothing more of its standard input.
+    Text blocked_in_recv_after_typing() {
+        if (scenario_.program.role != scenario::Role::client || !typed_ || !program_->only_receiving_on_sockets())
+            return {};
+        std::size_t lines_sent = 0;
+        for (const auto& declaration : test_.peers)
+            if (declaration.kind == scenario::PeerKind::tcp_server) lines_sent += peer(declaration.name).inbox().lines().size();
+        return blocked_in_recv(lines_sent);
     }
 
     // When a test fails, how the program ended (if it did) and the end of its stderr help most.
@@ -535,15 +597,32 @@ private:
             for (const auto& name : step.target.peers) {
                 auto deadline = deadline_of(step);
                 auto problem = co_await peer(name).send(*text, port_, deadline);
-                if (!problem.empty()) co_return missed(name, deadline, problem, problem);
+                if (!problem.empty()) co_return send_failed(name, deadline, problem);
             }
         }
         vars_.erase("i");
         for (const auto& name : step.target.peers) {  // what coalescing still holds leaves with the step
             auto problem = co_await peer(name).flush(deadline_of(step));
-            if (!problem.empty()) co_return failure(problem, problem);
+            if (!problem.empty()) co_return send_failed(name, Clock::now(), problem);
         }
         co_return Outcome{};
+    }
+
+    // A send the program cut short by ending the connection says so, in both
+    // languages; any other problem is the peer's own words.
+    Outcome send_failed(const std::string& name, Clock::time_point deadline, const std::string& problem) {
+        const auto& cut = peer(name).cut_short();
+        if (!cut) return missed(name, deadline, problem, problem);
+        auto [delivered, total, reset] = *cut;
+        return missed(name, Clock::now(),
+                      reset ? fmt::format("{} could not send: the program reset the connection after receiving {} of {} bytes",
+                                          name, delivered, total)
+                            : fmt::format("{} could not send: the program closed the connection after reading {} of {} bytes",
+                                          name, delivered, total),
+                      reset ? fmt::format("{} não conseguiu enviar: o programa resetou a conexão depois de receber {} de {} bytes",
+                                          name, delivered, total)
+                            : fmt::format("{} não conseguiu enviar: o programa fechou a conexão depois de ler {} de {} bytes",
+                                          name, delivered, total));
     }
 
     asio::awaitable<Outcome> do_stdin(const Step& step) {
@@ -551,6 +630,7 @@ private:
         auto text = text_of(step.text, error);
         if (!text) co_return failure(error, error);
         transcript_.data("stdin", '<', *text);
+        typed_ = true;
         auto result = co_await util::before(
             asio::async_write(program_->stdin_pipe(), asio::buffer(*text), as_tuple_awaitable), deadline_of(step));
         if (!result)
@@ -811,6 +891,7 @@ private:
     std::filesystem::path home_;
     std::unique_ptr<sandbox::Cgroup> cgroup_;
     Outcome outcome_;
+    bool typed_ = false;  // something was written to the program's stdin
     const Step* failed_step_ = nullptr;
     double step_since_ = 0;
     std::optional<FailedAt> failed_at_;

@@ -144,10 +144,22 @@ TEST(MatchExplainMiss, NearestLine) {
 TEST(MatchExplainMiss, NothingAlikeNamesTheLastLine) {
     auto m = resolved(Kind::regex, "^OK [0-9]+$");
     auto text = explain_miss({"ERR 1", "ERR 2"}, 0, "", m);
-    EXPECT_EQ(text.en, "2 line(s) arrived, none of them it; the last was \"ERR 2\"");
-    EXPECT_THAT(text.pt, HasSubstr("chegaram 2 linha(s)"));
-    // Only lines after the cursor are counted.
-    EXPECT_THAT(explain_miss({"ERR 1", "ERR 2", "ERR 3"}, 2, "", m).en, HasSubstr("1 line(s) arrived"));
+    EXPECT_EQ(text.en, "2 lines arrived, but none was the expected one; the last was \"ERR 2\"");
+    EXPECT_EQ(text.pt, "chegaram 2 linhas, mas nenhuma era a esperada; a última foi \"ERR 2\"");
+    // Only lines after the cursor are counted, and one line is said as one.
+    auto one = explain_miss({"ERR 1", "ERR 2", "ERR 3"}, 2, "", m);
+    EXPECT_EQ(one.en, "1 line arrived, but not the expected one: \"ERR 3\"");
+    EXPECT_EQ(one.pt, "chegou 1 linha, mas não a esperada: \"ERR 3\"");
+}
+
+TEST(MatchExplainMiss, AnUnfinishedLineIsSaidAsSuch) {
+    auto m = resolved(Kind::regex, "^OK [0-9]+$");
+    auto alone = explain_miss({}, 0, "ERR", m);
+    EXPECT_EQ(alone.en, "only \"ERR\" arrived, without a newline at its end");
+    EXPECT_EQ(alone.pt, "só chegou \"ERR\", sem quebra de linha no fim");
+    auto after = explain_miss({"ERR 1"}, 0, "ERR", m);
+    EXPECT_EQ(after.en, "1 line arrived, but not the expected one: \"ERR 1\"; then \"ERR\", without a newline at its end");
+    EXPECT_THAT(after.pt, HasSubstr("; depois \"ERR\", sem quebra de linha no fim"));
 }
 
 TEST(MatchExplainMiss, MessagesAreOneLine) {

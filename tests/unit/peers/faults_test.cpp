@@ -14,6 +14,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -243,6 +244,53 @@ TEST(PeerFaults, GapsKeepWritesApart) {
     EXPECT_GE(waited.count(), 55) << "two gaps of 30 ms between three writes";
     EXPECT_EQ(got.all(), "linha 1\nlinha 2\nlinha 3\n");
     EXPECT_GE(got.chunks.size(), 2u);
+}
+
+// A program that closes the connection while a split write is still leaving:
+// the send says so at once (not at its deadline), and how much had reached it.
+TEST(PeerFaults, ASplitWriteToAClosedConnectionStopsAtOnceAndSaysHowFarItGot) {
+    Fd listener = bound_socket(SOCK_STREAM);
+    Faults faults;
+    faults.split = {{1, 1}};
+    Party party(PeerKind::tcp_client, faults);
+    ASSERT_EQ(party.connect(local_port(listener.get())), "");
+    { Fd program = accept_one(listener); }  // closed before anything was sent: a FIN, nothing unread
+    ASSERT_TRUE(party.run_until([&] { return party.peer->inbox().closed(); }));
+    auto started = util::Clock::now();
+    auto problem = party.send("nineteen bytes! ok\n");
+    EXPECT_LT(util::Clock::now() - started, 3s) << "it waited for its deadline";
+    EXPECT_EQ(problem, "A could not send: the program closed the connection after reading 0 of 19 bytes");
+    ASSERT_TRUE(party.peer->cut_short());
+    EXPECT_EQ(party.peer->cut_short()->delivered, 0u);
+    EXPECT_EQ(party.peer->cut_short()->total, 19u);
+    EXPECT_FALSE(party.peer->cut_short()->reset);
+}
+
+TEST(PeerFaults, AProgramThatReadsThreeBytesAndClosesIsSaidToHaveDoneSo) {
+    Fd listener = bound_socket(SOCK_STREAM);
+    Faults faults;
+    faults.split = {{1, 1}};
+    Party party(PeerKind::tcp_client, faults);
+    ASSERT_EQ(party.connect(local_port(listener.get())), "");
+    Fd program = accept_one(listener);
+    std::thread reads_three([&] {
+        receive(program.get(), 3, 1);
+        program = Fd();
+    });
+    auto started = util::Clock::now();
+    auto problem = party.send("nineteen bytes! ok\n");
+    reads_three.join();
+    EXPECT_LT(util::Clock::now() - started, 3s) << "it waited for its deadline";
+    ASSERT_TRUE(party.peer->cut_short()) << problem;
+    const auto& cut = *party.peer->cut_short();
+    // A FIN when it had read all that had come; an RST when the 4th byte was already there, unread.
+    if (cut.reset) {
+        EXPECT_GE(cut.delivered, 4u);
+        EXPECT_EQ(problem, fmt::format("A could not send: the program reset the connection after receiving {} of 19 bytes",
+                                       cut.delivered));
+    } else {
+        EXPECT_EQ(problem, "A could not send: the program closed the connection after reading 3 of 19 bytes");
+    }
 }
 
 TEST(PeerFaults, ResetAfterSentLinesGivesTheProgramThoseLinesThenEconnreset) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -521,6 +522,72 @@ TEST_F(ProgramResolveFiles, EmptyPathEntryIsTheWorkingFolder) {
     EXPECT_EQ(found.error, "");
     ASSERT_FALSE(found.path.empty());
     EXPECT_EQ(fs::canonical(fs::path(found.path)), fs::canonical(root_ / "work" / "tool"));
+}
+
+// --- what a waiting program waits for ----------------------------------------------------
+
+TEST(ProgramBlockedCall, ParsesTheSyscallFile) {
+    auto call = parse_blocked_call("45 0x3 0x7ffd5a1b2c30 0x400 0x0 0x0 0x0 0x7ffd5a1b2b08 0x7f1e2d3c4b5a");
+    ASSERT_TRUE(call);
+    EXPECT_EQ(call->number, 45);
+    EXPECT_EQ(call->first_argument, 3);
+    EXPECT_FALSE(parse_blocked_call("running"));
+    EXPECT_FALSE(parse_blocked_call("-1 0x7ffd5a1b2b08 0x7f1e2d3c4b5a"));  // blocked, but not in a call
+    EXPECT_FALSE(parse_blocked_call(""));
+}
+
+TEST(ProgramBlockedCall, ReceivesAreTheReadingCalls) {
+    EXPECT_TRUE(is_receive_call(SYS_recvfrom));
+    EXPECT_TRUE(is_receive_call(SYS_recvmsg));
+    EXPECT_TRUE(is_receive_call(SYS_read));
+    EXPECT_FALSE(is_receive_call(SYS_poll));
+    EXPECT_FALSE(is_receive_call(SYS_futex));
+}
+
+class ProgramWaitTest : public ProgramTest {
+protected:
+    // Starts python3 with `script`, waits until every thread of it sleeps, and
+    // says whether it then waits only on sockets.
+    bool settles_receiving_only(const std::string& script) {
+        if (std::system("python3 -c pass >/dev/null 2>&1") != 0) {
+            ADD_FAILURE() << "python3 is needed";
+            return false;
+        }
+        auto program = start(spec({"python3", "-c", script}));
+        if (!program) return false;
+        util::Changes changes(io_.get_executor());
+        // Settled means asleep; the script's last line is the wait itself, announced on stdout first.
+        bool asleep = run_coroutine(io_, [&]() -> asio::awaitable<bool> {
+            char byte = 0;
+            auto got = co_await util::before(program->stdout_stream().async_read_some(asio::buffer(&byte, 1),
+                                                                                     asio::as_tuple(asio::use_awaitable)),
+                                             Clock::now() + 10s);
+            if (!got) co_return false;
+            co_return co_await util::poll_until(changes, [&] { return program->settled(); }, Clock::now() + 10s,
+                                                std::chrono::milliseconds(2));
+        }());
+        EXPECT_TRUE(asleep) << "the script did not start waiting";
+        bool receiving = program->only_receiving_on_sockets();
+        program->signal_group(SIGKILL);
+        run_coroutine(io_, program->wait_for_exit());
+        return receiving;
+    }
+};
+
+TEST_F(ProgramWaitTest, ASingleThreadInRecvWaitsOnlyOnASocket) {
+    EXPECT_TRUE(settles_receiving_only(
+        "import socket, sys\na, b = socket.socketpair()\nsys.stdout.write('.'); sys.stdout.flush()\na.recv(1)"));
+}
+
+TEST_F(ProgramWaitTest, ReadingStandardInputIsNotWaitingOnASocket) {
+    EXPECT_FALSE(settles_receiving_only("import sys\nsys.stdout.write('.'); sys.stdout.flush()\nsys.stdin.read()"));
+}
+
+TEST_F(ProgramWaitTest, AThreadInRecvBesideOneReadingStdinIsNotOnlyReceiving) {
+    // The correct chat client: one thread receives, the main one reads what is typed.
+    EXPECT_FALSE(settles_receiving_only(
+        "import socket, sys, threading\na, b = socket.socketpair()\nthreading.Thread(target=a.recv, args=(1,)).start()\n"
+        "sys.stdout.write('.'); sys.stdout.flush()\nsys.stdin.read()"));
 }
 
 }  // namespace

@@ -145,5 +145,41 @@ TEST(RunnerOpenPorts, ConnectedSocketsAreNotListeners) {
     });
 }
 
+// A connection whose handshake is done but that the program has not
+// accept()ed is named by its client's port; one it accepted is not, nor is
+// one it accepted and closed again.
+TEST(RunnerUnacceptedConnections, NamesOnlyTheClientsStillInTheListenQueue) {
+    RUN_IN_FRESH_NAMESPACE([] {
+        Problems problem;
+        int listener = tcp_socket();
+        if (!bind_loopback(listener, 5000) || ::listen(listener, 4) != 0) return std::string("listen failed");
+        if (!unaccepted_connections(5000).empty()) problem("reported before anyone connected");
+        sockaddr_in server{};
+        server.sin_family = AF_INET;
+        server.sin_port = htons(5000);
+        server.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int clients[3];
+        for (int& client : clients) {
+            client = tcp_socket();
+            if (::connect(client, reinterpret_cast<sockaddr*>(&server), sizeof server) != 0)
+                return std::string("connect failed");
+        }
+        // accept() takes them in the order they came: the first is served and kept, the second served and closed.
+        int served = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+        int closed = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+        if (served < 0 || closed < 0) return std::string("accept failed");
+        ::close(closed);
+        std::set<int> want{local_port(clients[2])};
+        if (auto got = unaccepted_connections(5000); got != want)
+            problem(fmt::format("unaccepted {} (want {}; served {}, closed {})", got, want, local_port(clients[0]),
+                                local_port(clients[1])));
+        ::shutdown(clients[2], SHUT_WR);  // a client that gave up waiting is still in the queue
+        if (auto got = unaccepted_connections(5000); got != want)
+            problem(fmt::format("after its FIN: unaccepted {} (want {})", got, want));
+        if (!unaccepted_connections(5001).empty()) problem("reported on a port nobody connected to");
+        return problem.text;
+    });
+}
+
 }  // namespace
 }  // namespace sockgrade::runner
