@@ -291,7 +291,8 @@ private:
         std::string error;
         program_ = process::Program::launch(io_.get_executor(), spec, error);
         if (!program_) return error;
-        transcript_.event("program", fmt::format("started: {}", join(spec.argv)));
+        transcript_.event("program",
+                          {fmt::format("started: {}", join(spec.argv)), fmt::format("iniciado: {}", join(spec.argv))});
         asio::co_spawn(io_, read_output(program_->stdout_stream(), stdout_, "stdout"), asio::detached);
         asio::co_spawn(io_, read_output(program_->stderr_pipe(), stderr_, "stderr"), asio::detached);
         asio::co_spawn(io_, watch_exit(), asio::detached);
@@ -333,7 +334,7 @@ private:
 
     asio::awaitable<void> watch_exit() {
         exit_ = co_await program_->wait_for_exit();
-        transcript_.event("program", exit_->describe());
+        transcript_.event("program", {exit_->describe(), exit_->describe_pt()});
         changes_.notify();
     }
 
@@ -362,7 +363,8 @@ private:
         const char* verb_en = tcp ? "listening on TCP" : "bound to UDP";
         const char* verb_pt = tcp ? "escutando na porta TCP" : "associado à porta UDP";
         if (ready && open_ports(kind).contains(port_)) {
-            transcript_.event("program", fmt::format("is {} port {}", verb_en, port_));
+            transcript_.event("program",
+                              {fmt::format("is {} port {}", verb_en, port_), fmt::format("está {} {}", verb_pt, port_)});
             co_return Outcome{};
         }
         if (exit_)
@@ -392,7 +394,8 @@ private:
             program_->signal_group(SIGTERM);
             co_await changes_.wait_for([&] { return exit_.has_value(); }, std::chrono::milliseconds(300));
             if (!exit_) {
-                transcript_.event("grader", "the program ignored SIGTERM; killed");
+                transcript_.event("grader",
+                                  {"the program ignored SIGTERM; killed", "o programa ignorou o SIGTERM; foi morto"});
                 program_->signal_group(SIGKILL);
                 co_await changes_.wait_for([&] { return exit_.has_value(); }, std::chrono::seconds(2));
             }
@@ -429,7 +432,7 @@ private:
     }
 
     void note(std::string en, std::string pt) {
-        transcript_.event("grader", en);
+        transcript_.event("grader", {en, pt});
         if (!outcome_.ok) {
             outcome_.message.en += " (" + en + ")";
             outcome_.message.pt += " (" + pt + ")";
@@ -484,7 +487,7 @@ private:
             case Action::stdin_close: {
                 boost::system::error_code ignored;
                 program_->stdin_pipe().close(ignored);
-                transcript_.event("stdin", "closed (end of input)");
+                transcript_.event("stdin", {"closed (end of input)", "fechado (fim da entrada)"});
                 co_return Outcome{};
             }
             case Action::expect_accept: co_return co_await expect_accept(step);
