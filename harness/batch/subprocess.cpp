@@ -69,7 +69,7 @@ CommandOutcome run_command(const CommandSpec& spec) {
     auto resolved = process::resolve_executable(spec.argv.empty() ? std::string() : spec.argv.front(), path_variable,
                                                 spec.cwd);
     if (!resolved.error.empty()) {
-        outcome.error = resolved.error;
+        outcome.error = resolved.error.en;  // a build that cannot start is the grader's problem (status "error")
         return outcome;
     }
     // Everything the child needs is built before fork: it must not allocate.

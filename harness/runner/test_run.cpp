@@ -254,14 +254,14 @@ private:
         }
 
         if (auto error = launch(); !error.empty())
-            co_return failure(fmt::format("the program could not be started: {}", error),
-                              fmt::format("o programa não pôde ser iniciado: {}", error));
+            co_return failure(fmt::format("the program could not be started: {}", error.en),
+                              fmt::format("o programa não pôde ser iniciado: {}", error.in("pt")));
 
         if (scenario_.program.role == scenario::Role::server) co_return co_await wait_until_ready();
         co_return Outcome{};
     }
 
-    std::string launch() {
+    util::Text launch() {
         std::error_code ignored;
         home_ = std::filesystem::temp_directory_path() / fmt::format("sockgrade-home-{}", ::getpid());
         std::filesystem::create_directories(home_, ignored);
@@ -288,7 +288,7 @@ private:
         spec.private_mounts = sandbox::inside_namespaces();
         spec.hidden_files = files_to_hide();
 
-        std::string error;
+        util::Text error;
         program_ = process::Program::launch(io_.get_executor(), spec, error);
         if (!program_) return error;
         transcript_.event("program",
