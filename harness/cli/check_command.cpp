@@ -21,25 +21,28 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
 }
 
 int check_command(const CheckArgs& args) {
-    std::string error;
+    const std::string lang = language_of(args.lang);
+    util::Text error;
     auto config = batch::load_submission_config(args.dir, error);
     if (!config) {
-        std::cerr << "sockgrade: " << error << "\n";
+        print_error(lang, error);
         return ExitStatus::error;
     }
-    auto scenario = load_scenario(config->lab);
+    auto scenario = load_scenario(config->lab, lang);
     if (!scenario) return ExitStatus::error;
     if (!config->build.empty()) {
-        std::cerr << "sockgrade: 'build' in .sockgrade.yaml is not supported by `check` yet; build first, then check\n";
+        print_error(lang, {"'build' in .sockgrade.yaml is not supported by `check` yet; build first, then check",
+                           "'build' no .sockgrade.yaml ainda não é aceito pelo `check`; compile antes, depois rode o check"});
         return ExitStatus::error;
     }
 
-    std::string capture_dir, diagram_dir, folder_error;
+    std::string capture_dir, diagram_dir;
+    util::Text folder_error;
     if (!args.capture_dir.empty()) capture_dir = prepare_folder(args.capture_dir, "--capture", folder_error).value_or("");
     if (folder_error.empty() && !args.diagram_dir.empty())
         diagram_dir = prepare_folder(args.diagram_dir, "--diagram", folder_error).value_or("");
     if (!folder_error.empty()) {
-        std::cerr << "sockgrade: " << folder_error << "\n";
+        print_error(lang, folder_error);
         return ExitStatus::error;
     }
 
@@ -50,19 +53,22 @@ int check_command(const CheckArgs& args) {
     options.cwd = config->dir;
     options.port = config->port;
     report::Options view;
-    view.lang = args.lang.empty() ? report::lang_from_env() : args.lang;
+    view.lang = lang;
     view.student_view = !args.teacher;
     view.colour = report::colour_wanted(STDOUT_FILENO);
 
     auto result = runner::run_scenario(*scenario, options);
-    result.command = fmt::format("{} (in {})", config->run, config->dir);
+    // The report prints this line as it is: it is said in the reader's language here.
+    result.command = util::Text{fmt::format("{} (in {})", config->run, config->dir),
+                                fmt::format("{} (em {})", config->run, config->dir)}
+                         .in(lang);
     drop_hidden_captures(result, view.student_view);
     if (!diagram_dir.empty())
         for (const auto& path : write_diagrams(result, diagram_dir, view.lang, view.student_view))
             result.errors.push_back(fmt::format("could not write {}", path));
     std::cout << report::render(result, report::Format::text, view);
     if (!result.errors.empty()) {
-        for (const auto& e : result.errors) std::cerr << "sockgrade: grader error: " << e << "\n";
+        for (const auto& e : result.errors) print_error(lang, {"grader error: " + e, "erro do corretor: " + e});
         return ExitStatus::error;
     }
     return result.passed() ? ExitStatus::passed : ExitStatus::failed;
