@@ -113,10 +113,10 @@ bool launch(const std::string& program, AsATest as_a_test = {}) {
     spec.env = {{"PATH", "/usr/bin:/bin"}, {"LANG", "C.UTF-8"}, {"HOME", "/tmp"}};
     if (auto credentials = sandbox::program_credentials())
         spec.run_as = std::make_pair(credentials->uid, credentials->gid);
-    std::string error;
+    util::Text error;
     auto child = process::Program::launch(io.get_executor(), spec, error);
     if (!child) {
-        std::fprintf(stderr, "sandbox_bench: %s\n", error.c_str());
+        std::fprintf(stderr, "sandbox_bench: %s\n", error.en.c_str());
         return false;
     }
     bool ok = false;

@@ -148,7 +148,7 @@ bool not_a_main_python(const std::string& name) {
 // Every candidate at the shallowest depth that has any (a submission nested
 // in folders, e.g. ana/lab1/servidor.py, is found at ana/lab1).
 std::vector<Candidate> find_candidates(const fs::path& root, const Lab& lab, std::vector<Candidate>& unrunnable,
-                                       std::vector<std::string>& unrunnable_why) {
+                                       std::vector<util::Text>& unrunnable_why) {
     static const std::regex c_main(R"(\bmain\s*\()");
     static const std::regex java_main(R"(static\s+(public\s+)?void\s+main\s*\()");
     std::vector<Candidate> found;
@@ -187,16 +187,23 @@ std::vector<Candidate> find_candidates(const fs::path& root, const Lab& lab, std
                         kind = "binary";
                     } else if (binary != BinaryKind::none) {
                         unrunnable.push_back({relative, "binary", name_fit(name, lab)});
+                        const auto file = to_utf8(relative.generic_string());
+                        const auto machine = machine_name(this_machine());
                         unrunnable_why.push_back(
                             binary == BinaryKind::windows
-                                ? fmt::format("'{}' is a Windows program: it cannot run here (Linux); hand in the source code",
-                                              to_utf8(relative.generic_string()))
+                                ? util::Text{fmt::format("'{}' is a Windows program: it cannot run here (Linux); hand in "
+                                                         "the source code", file),
+                                             fmt::format("'{}' é um programa para Windows: não roda aqui (Linux); entregue "
+                                                         "o código-fonte", file)}
                             : binary == BinaryKind::macos
-                                ? fmt::format("'{}' is a macOS program: it cannot run here (Linux); hand in the source code",
-                                              to_utf8(relative.generic_string()))
-                                : fmt::format("'{}' is a program built for {}: it cannot run here ({}); hand in the "
-                                              "source code",
-                                              to_utf8(relative.generic_string()), what, machine_name(this_machine())));
+                                ? util::Text{fmt::format("'{}' is a macOS program: it cannot run here (Linux); hand in "
+                                                         "the source code", file),
+                                             fmt::format("'{}' é um programa para macOS: não roda aqui (Linux); entregue "
+                                                         "o código-fonte", file)}
+                                : util::Text{fmt::format("'{}' is a program built for {}: it cannot run here ({}); hand "
+                                                         "in the source code", file, what, machine),
+                                             fmt::format("'{}' é um programa compilado para {}: não roda aqui ({}); "
+                                                         "entregue o código-fonte", file, what, machine)});
                     }
                 }
                 if (!kind.empty()) found.push_back({relative, kind, name_fit(name, lab)});
@@ -261,7 +268,7 @@ int name_fit(std::string_view file_name, const Lab& lab) {
 
 std::vector<ProgramFile> program_files(const std::string& dir) {
     std::vector<Candidate> unrunnable;
-    std::vector<std::string> unrunnable_why;
+    std::vector<util::Text> unrunnable_why;
     std::vector<ProgramFile> files;
     for (const auto& candidate : find_candidates(dir, Lab{}, unrunnable, unrunnable_why))
         files.push_back({candidate.file.generic_string(), candidate.kind});
@@ -304,14 +311,17 @@ Plan detect(const std::string& dir, const Lab& lab, const DetectOptions& options
     bool has_build_file = fs::is_regular_file(build_file, ec);
     std::optional<SubmissionConfig> config;
     if (fs::is_regular_file(root / ".sockgrade.yaml", ec)) {
-        std::string error;
+        util::Text error;
         config = load_submission_config(dir, error);
         if (!config) {
             if (options.run.empty() && !has_run_file) {
                 plan.status = PlanStatus::bad_config;
                 // The message starts with the scratch copy's path: show the file's own name.
-                auto at = error.find(".sockgrade.yaml");
-                plan.problem = error.substr(at == std::string::npos ? 0 : at);
+                auto from_file_name = [](const std::string& text) {
+                    auto at = text.find(".sockgrade.yaml");
+                    return text.substr(at == std::string::npos ? 0 : at);
+                };
+                plan.problem = {from_file_name(error.en), error.pt.empty() ? "" : from_file_name(error.pt)};
                 return plan;
             }
             plan.notes.push_back(".sockgrade.yaml is not valid and was not used");
@@ -341,7 +351,8 @@ Plan detect(const std::string& dir, const Lab& lab, const DetectOptions& options
         if (!options.build.empty()) plan.build = options.build;
         if (plan.run.empty()) {
             plan.status = PlanStatus::bad_config;
-            plan.problem = "the 'run' file is empty: it must hold the shell line that starts the program";
+            plan.problem = {"the 'run' file is empty: it must hold the shell line that starts the program",
+                            "o arquivo 'run' está vazio: ele deve ter a linha de comando que inicia o programa"};
             return plan;
         }
         plan.sources = all_sources(root, "");
@@ -353,7 +364,7 @@ Plan detect(const std::string& dir, const Lab& lab, const DetectOptions& options
 
     // 2. A Makefile, when there is C or C++ to build.
     std::vector<Candidate> unrunnable;
-    std::vector<std::string> unrunnable_why;
+    std::vector<util::Text> unrunnable_why;
     auto candidates = find_candidates(root, lab, unrunnable, unrunnable_why);
     bool c_family = std::any_of(candidates.begin(), candidates.end(),
                                 [](const Candidate& c) { return c.kind == "c" || c.kind == "c++"; });
@@ -375,9 +386,11 @@ Plan detect(const std::string& dir, const Lab& lab, const DetectOptions& options
             return plan;
         }
         plan.status = PlanStatus::no_program;
-        plan.problem =
+        plan.problem = {
             "no program found: expected a build and a run file, a .sockgrade.yaml, or a Python (.py), C (.c), C++ "
-            "(.cpp) or Java (.java) source with a main, or a Makefile";
+            "(.cpp) or Java (.java) source with a main, or a Makefile",
+            "nenhum programa encontrado: esperava arquivos build e run, um .sockgrade.yaml, ou um código-fonte Python "
+            "(.py), C (.c), C++ (.cpp) ou Java (.java) com main, ou um Makefile"};
         return plan;
     }
     std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
@@ -416,7 +429,8 @@ Plan detect(const std::string& dir, const Lab& lab, const DetectOptions& options
         } else {
             plan.how = "python3";
             plan.status = PlanStatus::build_failed;
-            plan.problem = fmt::format("{} does not compile (a syntax error)", chosen_name);
+            plan.problem = {fmt::format("{} does not compile (a syntax error)", chosen_name),
+                            fmt::format("{} não compila (um erro de sintaxe)", chosen_name)};
             plan.detail = verdict.error;
         }
     } else if (chosen.kind == "c" || chosen.kind == "c++") {

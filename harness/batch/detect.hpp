@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/text.hpp"
+
 namespace sockgrade::batch {
 
 enum class PlanStatus {
@@ -22,7 +24,7 @@ enum class PlanStatus {
 
 struct Plan {
     PlanStatus status = PlanStatus::ok;
-    std::string problem;   // the clear line for any status but ok
+    util::Text problem;    // the clear line for any status but ok, in English and Portuguese
     std::string detail;    // e.g. Python's syntax error, for the feedback
     std::string how;       // "run file", ".sockgrade.yaml", "--run", "python3", "python2", "c", "c++", "java", "make", "binary"
     std::string workdir;   // where build and run happen, relative to the submission ("" = its top)

@@ -35,6 +35,11 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// A record's problem when the grader, not the student, failed.
+util::Text grader_failed(const std::string& why) {
+    return {"the grader failed: " + why, "o corretor falhou: " + why};
+}
+
 const char* compile_check = "import sys; compile(open(sys.argv[1], 'rb').read(), sys.argv[1], 'exec')";
 
 CommandSpec helper(const std::vector<std::string>& argv, const std::string& cwd, std::chrono::milliseconds timeout) {
@@ -150,7 +155,7 @@ std::string normalised_sources(const std::string& dir, const std::vector<std::st
 Prepared prepare_submission(const std::string& dir, const std::string& scratch, const Lab& lab,
                             const PrepareOptions& options) {
     Prepared prepared;
-    auto not_ready = [&](const std::string& status, const std::string& problem) {
+    auto not_ready = [&](const std::string& status, const util::Text& problem) {
         prepared.status = status;
         prepared.problem = problem;
         return prepared;
@@ -160,7 +165,9 @@ Prepared prepare_submission(const std::string& dir, const std::string& scratch, 
     remove_tree(scratch);
     auto copied = copy_tree(dir, scratch, std::uint64_t(200) << 20);
     for (const auto& skipped : copied.skipped) prepared.notes.push_back("not copied: " + to_utf8(skipped));
-    if (copied.too_big) return not_ready("no-program", "the submission is larger than 200 MiB; it was not graded");
+    if (copied.too_big)
+        return not_ready("no-program", {"the submission is larger than 200 MiB; it was not graded",
+                                        "a entrega tem mais de 200 MiB; não foi avaliada"});
     // Builds run as the program user (nobody), each test's program as a user of
     // its own in nobody's group: the group may write, no one else may look.
     auto credentials = sandbox::program_credentials();
@@ -202,17 +209,24 @@ Prepared prepare_submission(const std::string& dir, const std::string& scratch, 
             prepared.build_log = built.output;
             if (built.dropped) prepared.build_log += fmt::format("\n[... {} more bytes]", built.dropped);
             prepared.program = plan.run;
-            if (!built.started) return not_ready("error", "the build could not be started: " + built.error);
-            return not_ready("build-failed", built.timed_out
-                                                 ? fmt::format("the build (`{}`) did not finish within {} s", plan.build,
-                                                               options.build_timeout.count())
-                                                 : fmt::format("the build (`{}`) failed: it {}", plan.build,
-                                                               built.describe()));
+            if (!built.started)
+                return not_ready("error", {"the build could not be started: " + built.error,
+                                           "não foi possível iniciar a compilação: " + built.error});
+            const auto limit = options.build_timeout.count();
+            return not_ready("build-failed",
+                             built.timed_out
+                                 ? util::Text{fmt::format("the build (`{}`) did not finish within {} s", plan.build, limit),
+                                              fmt::format("a compilação (`{}`) não terminou em {} s", plan.build, limit)}
+                                 : util::Text{fmt::format("the build (`{}`) failed: it {}", plan.build, built.describe()),
+                                              fmt::format("a compilação (`{}`) falhou: {}", plan.build,
+                                                          built.describe_pt())});
         }
     }
     if (plan.run_built_executable()) {
         auto executable = pick_built_executable(prepared.workdir, before, lab);
-        if (!executable) return not_ready("no-program", "make ran, but it built no program to run");
+        if (!executable)
+            return not_ready("no-program", {"make ran, but it built no program to run",
+                                            "o make rodou, mas não gerou nenhum programa para executar"});
         plan.run = "./" + shell_quote(*executable);
         prepared.notes.push_back(fmt::format("make built {}", to_utf8(*executable)));
     }
@@ -272,7 +286,7 @@ Record grade_submission(const Student& student, const scenario::Scenario& scenar
     record.result.command = plan.run;
     if (!record.result.errors.empty()) {
         record.status = "error";
-        record.problem = "the grader failed: " + record.result.errors.front();
+        record.problem = grader_failed(record.result.errors.front());
     }
     remove_tree(scratch);
     return finish(record);
@@ -461,7 +475,7 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
                 failed.hash = hashes[index];
                 failed.key = key;
                 failed.status = "error";
-                failed.problem = fmt::format("the grader failed: {}", e.what());
+                failed.problem = grader_failed(e.what());
                 failed.result = zero_result(scenario, status_sentence("error"));
                 text = dump_record(failed);
             }
@@ -493,7 +507,7 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
         failed.hash = hashes[index];
         failed.key = key;
         failed.status = "error";
-        failed.problem = "the grader failed: " + why;
+        failed.problem = grader_failed(why);
         failed.notes = students[index].notes;
         failed.result = zero_result(scenario, status_sentence("error"));
         return failed;

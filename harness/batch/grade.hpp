@@ -90,7 +90,7 @@ struct PrepareOptions {
 // in a sandbox worker as the program's user, within the build time limit.
 struct Prepared {
     std::string status = "graded";  // else a status word: no-program, cannot-run, build-failed, bad-config, error
-    std::string problem;            // the one line that says why it is not ready
+    util::Text problem;             // the one line that says why it is not ready, in English and Portuguese
     std::string build_log;          // the compiler's (or Python's) message when it did not build
     Plan plan;                      // its run line is final (e.g. the executable make built)
     std::string program;            // the run line, once a build was tried

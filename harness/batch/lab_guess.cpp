@@ -179,10 +179,11 @@ std::string lower(std::string text) {
 }
 
 // "a", "a or b", "a, b or c"
-std::string alternatives(const std::vector<std::string>& items) {
+// "a, b or c" ("a, b ou c" with or_word " ou ").
+std::string alternatives(const std::vector<std::string>& items, const char* or_word = " or ") {
     std::string text;
     for (std::size_t i = 0; i < items.size(); ++i)
-        text += (i == 0 ? "" : i + 1 == items.size() ? " or " : ", ") + items[i];
+        text += (i == 0 ? "" : i + 1 == items.size() ? or_word : ", ") + items[i];
     return text;
 }
 
@@ -275,14 +276,19 @@ LabGuess guess_lab(const std::string& dir) {
     return guess;
 }
 
-std::string LabGuess::question() const {
+util::Text LabGuess::question() const {
     if (labs.empty())
-        return "cannot tell which lab this is: no program found (a .py, .c, .cpp or .java file with a main); say "
-               "which lab with --lab NAME, or with lab: in .sockgrade.yaml";
+        return {"cannot tell which lab this is: no program found (a .py, .c, .cpp or .java file with a main); say "
+                "which lab with --lab NAME, or with lab: in .sockgrade.yaml",
+                "não dá para saber qual é o exercício: nenhum programa encontrado (um arquivo .py, .c, .cpp ou .java com "
+                "main); diga qual com --lab NOME, ou com lab: no .sockgrade.yaml"};
     std::vector<std::string> options;
     for (const auto& lab : labs) options.push_back("--lab " + lab);
-    return fmt::format("cannot tell which lab this is: {}, which fits {}; say which with {} (or lab: in .sockgrade.yaml)",
-                       why.en, alternatives(labs), alternatives(options));
+    return {fmt::format("cannot tell which lab this is: {}, which fits {}; say which with {} (or lab: in .sockgrade.yaml)",
+                        why.en, alternatives(labs), alternatives(options)),
+            fmt::format("não dá para saber qual é o exercício: {}, o que combina com {}; diga qual com {} (ou lab: no "
+                        ".sockgrade.yaml)",
+                        why.in("pt"), alternatives(labs, " ou "), alternatives(options, " ou "))};
 }
 
 }  // namespace sockgrade::batch

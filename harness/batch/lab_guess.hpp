@@ -51,7 +51,7 @@ struct LabGuess {
     scenario::Text why;
     bool sure() const { return labs.size() == 1; }
     // Not sure: one line that names the candidates and how to say which.
-    std::string question() const;
+    util::Text question() const;
 };
 
 // Looks at the program files that detect() would choose among (program_files).

@@ -103,7 +103,8 @@ std::string tail(std::string_view text, std::size_t max_bytes) {
 }  // namespace
 
 std::string gradebook_note(const Record& record) {
-    std::string note = record.status == "graded" ? std::string() : record.problem;
+    // The gradebook is data for the teacher's tools: its words stay English.
+    std::string note = record.status == "graded" ? std::string() : record.problem.en;
     for (const auto& line : record.notes) note += (note.empty() ? "" : "; ") + line;
     return note;
 }
@@ -176,7 +177,7 @@ std::string render_feedback_text(const Record& record, const FeedbackOptions& op
         for (const auto& note : record.notes) text += "  - " + clean(note) + "\n";
     }
     if (record.status != "graded") {
-        text += fmt::format("{}: {}\n", w.problem, clean(record.problem));
+        text += fmt::format("{}: {}\n", w.problem, clean(record.problem.in(options.lang)));
         if (!record.build_log.empty())
             text += fmt::format("{}:\n{}", w.log, indent(clean(tail(record.build_log, 8000)), "    "));
         text += fmt::format("\n{} {}/{}\n", w.score, format_points(record.result.score),
@@ -199,7 +200,7 @@ std::string render_feedback_json(const Record& record, const FeedbackOptions& op
     nlohmann::ordered_json out;
     out["student"] = clean(record.student);
     out["status"] = record.status;
-    out["problem"] = clean(record.problem);
+    out["problem"] = clean(record.problem.in(options.lang));  // as the report's "message": in the chosen language
     out["how"] = record.how;
     out["program"] = clean(record.program);
     out["notes"] = json::array();
@@ -518,7 +519,7 @@ std::string render_html_report(const ClassInfo& info, const std::vector<Record>&
     for (const auto& record : records)
         if (record.status != "graded")
             lines.push_back(fmt::format("<b>{}</b> — <span class=\"fail\">{}</span>: {}", html_escape(record.student),
-                                        html_escape(record.status), html_escape(clean(record.problem))));
+                                        html_escape(record.status), html_escape(clean(record.problem.in(lang)))));
     if (lines.empty()) {
         html += fmt::format("<p class=\"hint\">{}</p>\n", html_escape(w.no_problems));
     } else {

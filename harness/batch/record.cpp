@@ -51,10 +51,13 @@ bool Record::flaky() const {
 }
 
 json record_to_json(const Record& r) {
-    return {{"version", record_version}, {"student", r.student}, {"slug", r.slug},       {"hash", r.hash},
-            {"key", r.key},              {"status", r.status},   {"problem", r.problem}, {"how", r.how},
-            {"program", r.program},      {"notes", r.notes},     {"build_log", r.build_log},
-            {"source", r.source},        {"seconds", r.seconds}, {"result", result_json(r.result)}};
+    json j = {{"version", record_version}, {"student", r.student}, {"slug", r.slug},          {"hash", r.hash},
+              {"key", r.key},              {"status", r.status},   {"problem", r.problem.en}, {"how", r.how},
+              {"program", r.program},      {"notes", r.notes},     {"build_log", r.build_log},
+              {"source", r.source},        {"seconds", r.seconds}, {"result", result_json(r.result)}};
+    // Only when there is one: records written before it read the same.
+    if (!r.problem.pt.empty()) j["problem_pt"] = r.problem.pt;
+    return j;
 }
 
 std::optional<Record> record_from_json(const json& j) {
@@ -66,7 +69,7 @@ std::optional<Record> record_from_json(const json& j) {
         r.hash = j.at("hash").get<std::string>();
         r.key = j.at("key").get<std::string>();
         r.status = j.at("status").get<std::string>();
-        r.problem = j.at("problem").get<std::string>();
+        r.problem = {j.at("problem").get<std::string>(), j.value("problem_pt", "")};
         r.how = j.at("how").get<std::string>();
         r.program = j.at("program").get<std::string>();
         r.notes = j.at("notes").get<std::vector<std::string>>();

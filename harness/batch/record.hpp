@@ -21,7 +21,7 @@ struct Record {
     std::string key;      // hash of what else the grade depends on (scenario, options)
     // graded | build-failed | no-program | cannot-run | bad-config | error (the grader failed)
     std::string status = "graded";
-    std::string problem;  // one clear line when status is not "graded"
+    util::Text problem;   // one clear line when status is not "graded", in English and Portuguese
     std::string how;      // python3, python2, c, c++, java, make, binary, run file, .sockgrade.yaml, --run
     std::string program;  // the shell line that ran it (empty when it never ran)
     std::vector<std::string> notes;

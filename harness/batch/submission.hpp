@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "util/text.hpp"
+
 namespace sockgrade::batch {
 
 struct SubmissionConfig {
@@ -19,8 +21,8 @@ struct SubmissionConfig {
 };
 
 // Reads DIR/.sockgrade.yaml; every key is optional. On failure, `error` says
-// what is wrong as file:line:col.
-std::optional<SubmissionConfig> load_submission_config(const std::string& dir, std::string& error);
+// what is wrong as file:line:col, in English and Portuguese (a student reads it).
+std::optional<SubmissionConfig> load_submission_config(const std::string& dir, util::Text& error);
 
 // The program's argv for a shell line: /bin/sh -c LINE.
 std::vector<std::string> shell_command(const std::string& line);

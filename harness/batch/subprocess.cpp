@@ -33,6 +33,17 @@ std::string CommandOutcome::describe() const {
     return fmt::format("exited with status {}", exit_code);
 }
 
+std::string CommandOutcome::describe_pt() const {
+    if (!started) return error.empty() ? "não pôde ser iniciado" : error;  // the system's words, in English
+    if (timed_out) return "não terminou a tempo e foi parado";
+    if (signaled) {
+        const char* name = sigabbrev_np(signal);
+        return name ? fmt::format("foi morto pelo sinal {} (SIG{})", signal, name)
+                    : fmt::format("foi morto pelo sinal {}", signal);
+    }
+    return fmt::format("terminou com status {}", exit_code);
+}
+
 std::map<std::string, std::string> helper_environment(const std::string& home) {
     std::map<std::string, std::string> env;
     const char* path = std::getenv("PATH");
@@ -69,7 +80,7 @@ CommandOutcome run_command(const CommandSpec& spec) {
     auto resolved = process::resolve_executable(spec.argv.empty() ? std::string() : spec.argv.front(), path_variable,
                                                 spec.cwd);
     if (!resolved.error.empty()) {
-        outcome.error = resolved.error;
+        outcome.error = resolved.error.en;  // a build that cannot start is the grader's problem (status "error")
         return outcome;
     }
     // Everything the child needs is built before fork: it must not allocate.

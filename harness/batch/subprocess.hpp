@@ -35,6 +35,8 @@ struct CommandOutcome {
     bool ok() const { return started && !timed_out && !signaled && exit_code == 0; }
     // "exited with status 1", "was stopped after 60 s", ...
     std::string describe() const;
+    // The same in Portuguese: "terminou com status 1", ...
+    std::string describe_pt() const;
 };
 
 // Runs argv (argv[0] looked up in env's PATH) in its own process group, stdin

@@ -122,21 +122,21 @@ std::string indented(const std::string& text) {
 }  // namespace
 
 int check_command(const CheckArgs& args) {
-    const auto lang = args.lang.empty() ? report::lang_from_env() : args.lang;
+    const std::string lang = language_of(args.lang);
     auto say = [&](const scenario::Text& text) { return text.in(lang); };
     std::error_code ec;
     if (!fs::is_directory(args.dir, ec)) {
-        std::cerr << "sockgrade: " << args.dir << ": no such folder\n";
+        print_error(lang, {args.dir + ": no such folder", args.dir + ": pasta inexistente"});
         return ExitStatus::error;
     }
     const auto dir = fs::absolute(args.dir).lexically_normal().string();
 
     std::optional<batch::SubmissionConfig> config;
     if (fs::exists(fs::path(dir) / ".sockgrade.yaml", ec)) {
-        std::string error;
+        util::Text error;
         config = batch::load_submission_config(dir, error);
         if (!config) {
-            std::cerr << "sockgrade: " << error << "\n";
+            print_error(lang, error);
             return ExitStatus::error;
         }
     }
@@ -145,8 +145,10 @@ int check_command(const CheckArgs& args) {
     LabChoice lab;
     if (config && !config->lab.empty()) {
         if (!args.lab.empty() && !same_lab(args.lab, config->lab)) {
-            std::cerr << fmt::format("sockgrade: --lab {} but .sockgrade.yaml says lab: {}; say it in one place\n",
-                                     args.lab, config->lab);
+            print_error(lang, {fmt::format("--lab {} but .sockgrade.yaml says lab: {}; say it in one place", args.lab,
+                                           config->lab),
+                               fmt::format("--lab {} mas o .sockgrade.yaml diz lab: {}; diga num lugar só", args.lab,
+                                           config->lab)});
             return ExitStatus::error;
         }
         lab = {config->lab, {"from .sockgrade.yaml", "do .sockgrade.yaml"}};
@@ -155,26 +157,27 @@ int check_command(const CheckArgs& args) {
     } else {
         auto guess = batch::guess_lab(dir);
         if (!guess.sure()) {
-            std::cerr << "sockgrade: " << guess.question() << "\n";
+            print_error(lang, guess.question());
             return ExitStatus::error;
         }
         lab = {guess.labs.front(),
                {fmt::format("guessed: {}; --lab says otherwise", guess.why.en),
                 fmt::format("adivinhado: {}; --lab diz outro", guess.why.pt)}};
     }
-    auto scenario = load_scenario(lab.name);
+    auto scenario = load_scenario(lab.name, lang);
     if (!scenario) return ExitStatus::error;
-    if (auto error = unknown_test_error(*scenario, args.only); !error.empty()) {
-        std::cerr << "sockgrade: " << error << "\n";
+    if (auto error = unknown_test_error(*scenario, args.only); !error.en.empty()) {
+        print_error(lang, error);
         return ExitStatus::error;
     }
 
-    std::string capture_dir, diagram_dir, folder_error;
+    std::string capture_dir, diagram_dir;
+    util::Text folder_error;
     if (!args.capture_dir.empty()) capture_dir = prepare_folder(args.capture_dir, "--capture", folder_error).value_or("");
     if (folder_error.empty() && !args.diagram_dir.empty())
         diagram_dir = prepare_folder(args.diagram_dir, "--diagram", folder_error).value_or("");
     if (!folder_error.empty()) {
-        std::cerr << "sockgrade: " << folder_error << "\n";
+        print_error(lang, folder_error);
         return ExitStatus::error;
     }
 
@@ -197,7 +200,7 @@ int check_command(const CheckArgs& args) {
     if (!prepared.ready()) {
         // Not building, or not runnable here, is the program's failure; the rest is not.
         if (prepared.status == "build-failed" || prepared.status == "cannot-run") {
-            std::cout << fmt::format("\n✘ {}\n  {}\n", say(batch::status_sentence(prepared.status)), prepared.problem);
+            std::cout << fmt::format("\n✘ {}\n  {}\n", say(batch::status_sentence(prepared.status)), say(prepared.problem));
             if (!prepared.build_log.empty()) std::cout << indented(prepared.build_log);
             std::cout << "\n"
                       << say(prepared.status == "build-failed"
@@ -210,7 +213,8 @@ int check_command(const CheckArgs& args) {
                       << "\n";
             return ExitStatus::failed;
         }
-        std::cerr << "sockgrade: " << (prepared.status == "error" ? "grader error: " : "") << prepared.problem << "\n";
+        std::cerr << "sockgrade: " << (prepared.status == "error" ? say({"grader error: ", "erro do corretor: "}) : "")
+                  << say(prepared.problem) << "\n";
         return ExitStatus::error;
     }
     std::cout << fmt::format("{} {} ({})\n", say({"running:", "executando:"}), plan.run,
@@ -240,7 +244,7 @@ int check_command(const CheckArgs& args) {
             result.errors.push_back(fmt::format("could not write {}", path));
     std::cout << "\n" << report::render(result, report::Format::text, view);
     if (!result.errors.empty()) {
-        for (const auto& e : result.errors) std::cerr << "sockgrade: grader error: " << e << "\n";
+        for (const auto& e : result.errors) print_error(lang, {"grader error: " + e, "erro do corretor: " + e});
         return ExitStatus::error;
     }
     return result.passed() ? ExitStatus::passed : ExitStatus::failed;

@@ -68,8 +68,11 @@ int main(int argc, char** argv) {
 
     if (*run_cmd) {
         if (run.command.empty()) {
-            std::cerr << "sockgrade run: no program to grade: give its command line after --, e.g.\n"
-                         "  sockgrade run chat-server -- python3 servidor.py\n";
+            const bool portuguese = language_of(run.lang) == "pt";
+            std::cerr << (portuguese ? "sockgrade run: nenhum programa para avaliar: dê a linha de comando dele depois de --, "
+                                       "por exemplo:\n"
+                                     : "sockgrade run: no program to grade: give its command line after --, e.g.\n")
+                      << "  sockgrade run chat-server -- python3 servidor.py\n";
             return ExitStatus::error;
         }
         return run_command(run);

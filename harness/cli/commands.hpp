@@ -10,8 +10,17 @@
 
 #include "runner/result.hpp"
 #include "scenario/scenario.hpp"
+#include "util/text.hpp"
 
 namespace sockgrade::cli {
+
+// --- messages (messages.cpp) --------------------------------------------------
+
+// The language of what a command says: --lang when given, else the first set
+// of LC_ALL, LC_MESSAGES and LANG ("pt" or "en"), as the reports choose it.
+std::string language_of(const std::string& lang_option);
+// "sockgrade: TEXT" on stderr, TEXT in `lang`.
+void print_error(const std::string& lang, const util::Text& text);
 
 struct RunArgs {
     std::string scenario;
@@ -100,11 +109,11 @@ int merge_command(const MergeArgs& args);
 void add_replay_options(CLI::App& command, std::optional<std::uint64_t>& seed, std::vector<std::string>& only,
                         double& timeout_scale);
 // For --only: an error naming the scenario's tests when `only` names a test it does not have, else empty.
-std::string unknown_test_error(const scenario::Scenario& scenario, const std::vector<std::string>& only);
+util::Text unknown_test_error(const scenario::Scenario& scenario, const std::vector<std::string>& only);
 // Options shared by `run` and `check`: --capture DIR, --capture-all, --diagram DIR.
 void add_picture_options(CLI::App& command, std::string& capture_dir, bool& capture_all, std::string& diagram_dir);
 // DIR made (if need be) and absolute, or nullopt with `error` set ("--capture DIR: ...").
-std::optional<std::string> prepare_folder(const std::string& dir, const char* option, std::string& error);
+std::optional<std::string> prepare_folder(const std::string& dir, const char* option, util::Text& error);
 // Writes DIR/<test>.svg for every test the reader may see and records each
 // path in its result. Returns the files that could not be written.
 std::vector<std::string> write_diagrams(runner::ScenarioResult& result, const std::string& dir, const std::string& lang,
@@ -114,7 +123,9 @@ void drop_hidden_captures(runner::ScenarioResult& result, bool student_view);
 
 // Where shipped scenarios are looked for, by short name.
 std::vector<std::string> scenario_search_dirs();
-// Loads a scenario by path or short name; prints errors and returns nullopt on failure.
-std::optional<scenario::Scenario> load_scenario(const std::string& name_or_path);
+// Loads a scenario by path or short name; prints errors and returns nullopt on
+// failure ("no scenario" in `lang`; a scenario file's own errors, for its
+// author, in English).
+std::optional<scenario::Scenario> load_scenario(const std::string& name_or_path, const std::string& lang);
 
 }  // namespace sockgrade::cli

@@ -96,7 +96,7 @@ public:
         const auto& r = *p.last;
         auto score = fmt::format("{}/{}", batch::format_points(r.result.score), batch::format_points(max_));
         auto what = r.status == "graded" ? (r.full_marks() ? std::string("ok") : std::string("some tests failed"))
-                                         : r.status + ": " + r.problem;
+                                         : r.status + ": " + r.problem.en;
         if (p.reused) what = "unchanged, kept from the last run";
         auto status = fmt::format("[{}/{}] {} with full marks{}", p.done, p.total, p.passing,
                                   p.eta_seconds >= 0 && p.done < p.total ? ", about " + clock_text(p.eta_seconds) + " left"
@@ -124,7 +124,7 @@ private:
 }  // namespace
 
 int grade_command(const GradeArgs& args) {
-    auto scenario = load_scenario(args.scenario);
+    auto scenario = load_scenario(args.scenario, language_of(args.lang));
     if (!scenario) return ExitStatus::error;
     auto scenario_file = scenario::find_scenario(args.scenario, scenario_search_dirs()).value_or(args.scenario);
 

@@ -21,12 +21,14 @@ void add_picture_options(CLI::App& command, std::string& capture_dir, bool& capt
     command.add_option("--diagram", diagram_dir, "write a sequence diagram (SVG) of every test to DIR")->type_name("DIR");
 }
 
-std::optional<std::string> prepare_folder(const std::string& dir, const char* option, std::string& error) {
+std::optional<std::string> prepare_folder(const std::string& dir, const char* option, util::Text& error) {
     std::error_code ec;
     auto path = fs::absolute(dir, ec).lexically_normal();
     if (!ec) fs::create_directories(path, ec);
     if (ec || !fs::is_directory(path)) {
-        error = fmt::format("{} {}: cannot make that folder{}", option, dir, ec ? ": " + ec.message() : "");
+        const std::string why = ec ? ": " + ec.message() : "";
+        error = {fmt::format("{} {}: cannot make that folder{}", option, dir, why),
+                 fmt::format("{} {}: não foi possível criar essa pasta{}", option, dir, why)};
         return std::nullopt;
     }
     auto text = path.string();

@@ -31,10 +31,12 @@ std::vector<std::string> scenario_search_dirs() {
     return dirs;
 }
 
-std::optional<scenario::Scenario> load_scenario(const std::string& name_or_path) {
+std::optional<scenario::Scenario> load_scenario(const std::string& name_or_path, const std::string& lang) {
     auto path = scenario::find_scenario(name_or_path, scenario_search_dirs());
     if (!path) {
-        std::cerr << fmt::format("sockgrade: no scenario '{}' (not a file, nor a shipped scenario name)\n", name_or_path);
+        print_error(lang, {fmt::format("no scenario '{}' (not a file, nor a shipped scenario name)", name_or_path),
+                           fmt::format("não há cenário '{}' (não é um arquivo nem o nome de um cenário do sockgrade)",
+                                       name_or_path)});
         return std::nullopt;
     }
     auto loaded = scenario::load_file(*path);
@@ -55,14 +57,15 @@ void add_replay_options(CLI::App& command, std::optional<std::uint64_t>& seed, s
         ->check(CLI::Range(0.1, 100.0));
 }
 
-std::string unknown_test_error(const scenario::Scenario& scenario, const std::vector<std::string>& only) {
+util::Text unknown_test_error(const scenario::Scenario& scenario, const std::vector<std::string>& only) {
     for (const auto& name : only) {
         bool known = false;
         for (const auto& test : scenario.tests) known |= test.name == name;
         if (known) continue;
         std::string names;
         for (const auto& test : scenario.tests) names += (names.empty() ? "" : ", ") + test.name;
-        return fmt::format("no test '{}' in {} (tests: {})", name, scenario.name, names);
+        return {fmt::format("no test '{}' in {} (tests: {})", name, scenario.name, names),
+                fmt::format("não há teste '{}' em {} (testes: {})", name, scenario.name, names)};
     }
     return {};
 }
@@ -110,24 +113,28 @@ bool write_file_atomically(const std::string& path, const std::string& text) {
 }  // namespace
 
 int run_command(const RunArgs& args) {
-    auto scenario = load_scenario(args.scenario);
+    const std::string lang = language_of(args.lang);
+    auto scenario = load_scenario(args.scenario, lang);
     if (!scenario) return ExitStatus::error;
 
     std::vector<report::Format> formats;
     for (const auto& name : args.formats.empty() ? std::vector<std::string>{"text"} : args.formats) {
         auto format = report::parse_format(name);
         if (!format) {
-            std::cerr << fmt::format("sockgrade: unknown format '{}' (text, json, junit, gradescope, classroom, github, markdown)\n", name);
+            constexpr const char* known = "text, json, junit, gradescope, classroom, github, markdown";
+            print_error(lang, {fmt::format("unknown format '{}' ({})", name, known),
+                               fmt::format("formato desconhecido '{}' ({})", name, known)});
             return ExitStatus::error;
         }
         formats.push_back(*format);
     }
     if (args.outputs.size() > formats.size()) {
-        std::cerr << "sockgrade: more --output than --format options: each --output goes with one --format, in order\n";
+        print_error(lang, {"more --output than --format options: each --output goes with one --format, in order",
+                           "mais opções --output do que --format: cada --output acompanha um --format, na ordem"});
         return ExitStatus::error;
     }
-    if (auto error = unknown_test_error(*scenario, args.only); !error.empty()) {
-        std::cerr << "sockgrade: " << error << "\n";
+    if (auto error = unknown_test_error(*scenario, args.only); !error.en.empty()) {
+        print_error(lang, error);
         return ExitStatus::error;
     }
     if (!args.user.empty())
@@ -136,12 +143,13 @@ int run_command(const RunArgs& args) {
             return ExitStatus::error;
         }
 
-    std::string capture_dir, diagram_dir, folder_error;
+    std::string capture_dir, diagram_dir;
+    util::Text folder_error;
     if (!args.capture_dir.empty()) capture_dir = prepare_folder(args.capture_dir, "--capture", folder_error).value_or("");
     if (folder_error.empty() && !args.diagram_dir.empty())
         diagram_dir = prepare_folder(args.diagram_dir, "--diagram", folder_error).value_or("");
     if (!folder_error.empty()) {
-        std::cerr << "sockgrade: " << folder_error << "\n";
+        print_error(lang, folder_error);
         return ExitStatus::error;
     }
 
@@ -160,14 +168,15 @@ int run_command(const RunArgs& args) {
     for (const auto& pair : args.env) {
         auto equals = pair.find('=');
         if (equals == std::string::npos || equals == 0) {
-            std::cerr << fmt::format("sockgrade: --env wants KEY=VALUE, got '{}'\n", pair);
+            print_error(lang, {fmt::format("--env wants KEY=VALUE, got '{}'", pair),
+                               fmt::format("--env espera CHAVE=VALOR, mas recebeu '{}'", pair)});
             return ExitStatus::error;
         }
         options.env[pair.substr(0, equals)] = pair.substr(equals + 1);
     }
 
     report::Options view;
-    view.lang = args.lang.empty() ? report::lang_from_env() : args.lang;
+    view.lang = lang;
     view.student_view = args.student;
 
     bool progress = ::isatty(STDERR_FILENO);
@@ -187,7 +196,8 @@ int run_command(const RunArgs& args) {
         auto text = report::render(result, formats[i], this_view);
         if (to_file) {
             if (!write_file_atomically(args.outputs[i], text)) {
-                std::cerr << fmt::format("sockgrade: could not write {}\n", args.outputs[i]);
+                print_error(lang, {fmt::format("could not write {}", args.outputs[i]),
+                                   fmt::format("não foi possível escrever {}", args.outputs[i])});
                 return ExitStatus::error;
             }
         } else {
@@ -202,7 +212,7 @@ int run_command(const RunArgs& args) {
     }
     std::cout.flush();
     if (!result.errors.empty()) {
-        for (const auto& error : result.errors) std::cerr << "sockgrade: grader error: " << error << "\n";
+        for (const auto& error : result.errors) print_error(lang, {"grader error: " + error, "erro do corretor: " + error});
         return ExitStatus::error;
     }
     return result.passed() ? ExitStatus::passed : ExitStatus::failed;

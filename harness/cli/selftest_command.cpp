@@ -97,7 +97,7 @@ int selftest_command(const SelftestArgs& args) {
     auto started = std::chrono::steady_clock::now();
     std::cout << fmt::format("{:<19} {:<34} {:<8} {:<10} {}\n", "lab", "program", "expect", "verdict", "failed tests");
     for (const auto& lab : labs) {
-        auto scenario = load_scenario(lab);
+        auto scenario = load_scenario(lab, language_of(""));
         if (!scenario) return ExitStatus::error;
         // A scenario of our own grades its lab's reference; any other is taken to share its name.
         std::string reference_program = lab;

@@ -86,32 +86,33 @@ Row note(double time, int lane, std::string text) {
     return row;
 }
 
-Row row_of(const runner::TranscriptEntry& entry, const Lanes& lanes) {
+Row row_of(const runner::TranscriptEntry& entry, const Lanes& lanes, std::string_view lang) {
     const int program = lanes.program;
     const double t = entry.seconds;
-    if (entry.party == "grader") return note(t, program, "grader: " + entry.text);
-    if (entry.party == "program") return note(t, program, entry.text);
+    const std::string& text = entry.text.in(lang);
+    if (entry.party == "grader") return note(t, program, (lang == "pt" ? "corretor: " : "grader: ") + text);
+    if (entry.party == "program") return note(t, program, text);
     if (entry.party == "stdout" || entry.party == "stderr") {
-        if (entry.direction == '*') return note(t, lanes.terminal, entry.party + ": " + entry.text);
-        return message(t, program, lanes.terminal, entry.party == "stderr" ? Style::stderr_data : Style::data, entry.text);
+        if (entry.direction == '*') return note(t, lanes.terminal, entry.party + ": " + text);
+        return message(t, program, lanes.terminal, entry.party == "stderr" ? Style::stderr_data : Style::data, text);
     }
     if (entry.party == "stdin") {
         if (entry.direction == '*') return message(t, lanes.terminal, program, Style::eof, "EOF");
-        return message(t, lanes.terminal, program, Style::stdin_data, entry.text);
+        return message(t, lanes.terminal, program, Style::stdin_data, text);
     }
     const int peer = lane_of(lanes, entry.party);
-    if (entry.direction == '>') return message(t, peer, program, Style::data, entry.text);
-    if (entry.direction == '<') return message(t, program, peer, Style::data, entry.text);
+    if (entry.direction == '>') return message(t, peer, program, Style::data, text);
+    if (entry.direction == '<') return message(t, program, peer, Style::data, text);
     switch (entry.mark) {
-        case Mark::connect: return message(t, peer, program, Style::connect, entry.text);
-        case Mark::accept: return message(t, program, peer, Style::connect, entry.text);
+        case Mark::connect: return message(t, peer, program, Style::connect, text);
+        case Mark::accept: return message(t, program, peer, Style::connect, text);
         case Mark::fin: return message(t, peer, program, Style::fin, "FIN");
         case Mark::rst: return message(t, peer, program, Style::rst, "RST");
         case Mark::program_fin: return message(t, program, peer, Style::fin, "FIN");
         case Mark::program_rst: return message(t, program, peer, Style::rst, "RST");
         case Mark::none: break;
     }
-    return note(t, peer, entry.text);
+    return note(t, peer, text);
 }
 
 // The program forwarding one message to several peers: one row, several arrowheads.
@@ -185,11 +186,11 @@ std::vector<Row> collapse_bursts(std::vector<Row> rows) {
 
 }  // namespace
 
-Plan plan(const runner::TestResult& test, std::size_t max_rows) {
+Plan plan(const runner::TestResult& test, std::size_t max_rows, std::string_view lang) {
     Plan plan;
     plan.lanes = lanes_of(test);
     std::vector<Row> rows;
-    for (const auto& entry : test.transcript) rows.push_back(row_of(entry, plan.lanes));
+    for (const auto& entry : test.transcript) rows.push_back(row_of(entry, plan.lanes, lang));
     rows = collapse_bursts(merge_fan_outs(std::move(rows), plan.lanes.program));
 
     // The failure goes where it happened in time, after everything that happened before it.

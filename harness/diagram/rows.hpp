@@ -39,8 +39,9 @@ struct Plan {
 };
 
 // Lanes and rows of a test; bursts and fan-outs collapsed, long silences
-// marked, at most max_rows rows (the middle ones dropped and counted).
-Plan plan(const runner::TestResult& test, std::size_t max_rows);
+// marked, at most max_rows rows (the middle ones dropped and counted); the
+// transcript's words in `lang` ("en" or "pt").
+Plan plan(const runner::TestResult& test, std::size_t max_rows, std::string_view lang = "en");
 
 // Text for an XML text node or attribute value: invalid UTF-8 as U+FFFD,
 // control characters and noncharacters written out as \xNN or \uNNNN, and

@@ -34,6 +34,7 @@ constexpr int bottom_margin = 16;
 
 struct Words {
     const char* terminal;
+    const char* program;    // the program's lane
     const char* passed;
     const char* failed;
     const char* due;        // "expected by +{}s"
@@ -44,10 +45,10 @@ struct Words {
 };
 
 const Words& words_for(const std::string& lang) {
-    static const Words en{"terminal", "passed", "failed", "expected by +{:.2f}s", "waited from +{:.2f}s",
+    static const Words en{"terminal", "program", "passed", "failed", "expected by +{:.2f}s", "waited from +{:.2f}s",
                           "{:.2f} s without a message", "… {} more transcript entries not drawn",
                           "Sequence diagram of the test {}"};
-    static const Words pt{"terminal", "passou", "falhou", "esperado até +{:.2f}s", "esperou desde +{:.2f}s",
+    static const Words pt{"terminal", "programa", "passou", "falhou", "esperado até +{:.2f}s", "esperou desde +{:.2f}s",
                           "{:.2f} s sem mensagens", "… {} entradas da transcrição não desenhadas",
                           "Diagrama de sequência do teste {}"};
     return lang == "pt" ? pt : en;
@@ -155,7 +156,7 @@ void draw_note(Svg& svg, const Row& row, double y, int width) {
 
 std::string render_svg(const runner::TestResult& test, const Options& options) {
     const Words& words = words_for(options.lang);
-    Plan plan = detail::plan(test, options.max_rows);
+    Plan plan = detail::plan(test, options.max_rows, options.lang);
     const int lanes = static_cast<int>(plan.lanes.names.size());
     const int width = std::max(time_column + lanes * lane_width + 24, 640);
     int height = rows_top;
@@ -182,7 +183,9 @@ std::string render_svg(const runner::TestResult& test, const Options& options) {
     // Lane heads and lifelines.
     for (int lane = 0; lane < lanes; ++lane) {
         int x = lane_x(lane);
-        const auto& name = lane == plan.lanes.terminal ? std::string(words.terminal) : plan.lanes.names[static_cast<std::size_t>(lane)];
+        const auto& name = lane == plan.lanes.terminal  ? std::string(words.terminal)
+                           : lane == plan.lanes.program ? std::string(words.program)
+                                                        : plan.lanes.names[static_cast<std::size_t>(lane)];
         svg.add(fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="{3}" stroke-width="2" shape-rendering="crispEdges"/>)", x,
                             title_height + header_height, height - 6, lifeline_colour));
         svg.add(fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="#e9f0f9" stroke="{}"/>)", x - 66,

@@ -23,7 +23,7 @@ asio::awaitable<void> after_pause(std::chrono::milliseconds after, std::shared_p
 }  // namespace
 
 DatagramPath::DatagramPath(asio::any_io_executor executor, const scenario::Faults& faults, std::uint64_t seed,
-                           util::Transcript& transcript, std::string party, std::string toward)
+                           util::Transcript& transcript, std::string party, util::Text toward)
     : executor_(std::move(executor)),
       faults_(faults),
       rng_(seed),
@@ -46,10 +46,13 @@ void DatagramPath::push(std::string datagram, Deliver deliver) {
     const bool drop = rng_.chance(faults_.drop);
     const bool twice = rng_.chance(faults_.duplicate);
     if (drop) {
-        transcript_.event(party_, fmt::format("fault: the datagram {} {} was dropped", what, toward_));
+        transcript_.event(party_, {fmt::format("fault: the datagram {} {} was dropped", what, toward_.en),
+                                   fmt::format("falha simulada: o datagrama {} {} foi descartado", what, toward_.in("pt"))});
         return;
     }
-    if (twice) transcript_.event(party_, fmt::format("fault: the datagram {} {} arrives twice", what, toward_));
+    if (twice)
+        transcript_.event(party_, {fmt::format("fault: the datagram {} {} arrives twice", what, toward_.en),
+                                   fmt::format("falha simulada: o datagrama {} {} chega duas vezes", what, toward_.in("pt"))});
     pass(datagram, deliver);
     if (twice) pass(std::move(datagram), std::move(deliver));
 }
@@ -59,7 +62,9 @@ void DatagramPath::pass(std::string datagram, Deliver deliver) {
     const bool hold = rng_.chance(faults_.reorder);
     const std::string what = util::quoted(datagram, 60);
     if (delay.count() > 0)
-        transcript_.event(party_, fmt::format("fault: the datagram {} {} is delayed by {} ms", what, toward_, delay.count()));
+        transcript_.event(party_,
+                          {fmt::format("fault: the datagram {} {} is delayed by {} ms", what, toward_.en, delay.count()),
+                           fmt::format("falha simulada: o datagrama {} {} é atrasado em {} ms", what, toward_.in("pt"), delay.count())});
     if (held_) {
         // The held one is overtaken by this one, then follows it.
         deliver_later(std::move(datagram), std::move(deliver), delay);
@@ -67,8 +72,11 @@ void DatagramPath::pass(std::string datagram, Deliver deliver) {
         return;
     }
     if (hold) {
-        transcript_.event(party_, fmt::format("fault: the datagram {} {} is held back until the next one overtakes it",
-                                              what, toward_));
+        transcript_.event(party_,
+                          {fmt::format("fault: the datagram {} {} is held back until the next one overtakes it", what,
+                                       toward_.en),
+                           fmt::format("falha simulada: o datagrama {} {} fica retido até o próximo passar à frente",
+                                       what, toward_.in("pt"))});
         // The delay applies when it is released.
         held_ = Held{std::move(datagram), [this, deliver = std::move(deliver), delay](const std::string& bytes) {
                          deliver_later(bytes, deliver, delay);

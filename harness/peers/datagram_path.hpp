@@ -23,11 +23,11 @@ class DatagramPath {
 public:
     using Deliver = std::function<void(const std::string&)>;
 
-    // `toward` names the direction in the transcript: "to the program", "from the program".
+    // `toward` names the direction in the transcript: "to the program" ("para o programa"), "from the program".
     // `seed`: each direction draws its own choices, so replies that come
     // back early or late never change the fate of what is sent.
     DatagramPath(boost::asio::any_io_executor executor, const scenario::Faults& faults, std::uint64_t seed,
-                 util::Transcript& transcript, std::string party, std::string toward);
+                 util::Transcript& transcript, std::string party, util::Text toward);
     ~DatagramPath();
     DatagramPath(const DatagramPath&) = delete;
     DatagramPath& operator=(const DatagramPath&) = delete;
@@ -55,7 +55,7 @@ private:
     util::Rng rng_;
     util::Transcript& transcript_;
     std::string party_;
-    std::string toward_;
+    util::Text toward_;
     std::optional<Held> held_;
     std::uint64_t held_generation_ = 0;  // which hold a release timer belongs to
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

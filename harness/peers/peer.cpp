@@ -42,6 +42,10 @@ std::string sizes_text(const std::vector<std::size_t>& sizes) {
     if (sizes.size() > shown) text += " …";
     return text;
 }
+
+// A peer whose `faults: {read: none}` leaves what arrives unread.
+const util::Text reads_nothing{"fault: reads nothing that arrives", "falha simulada: não lê nada do que chega"};
+
 }  // namespace
 
 Peer::Peer(asio::any_io_executor executor, const scenario::Peer& declaration, util::Changes& changes,
@@ -64,10 +68,12 @@ Peer::Peer(asio::any_io_executor executor, const scenario::Peer& declaration, ut
         using Direction = Faults::Direction;
         if (faults_.direction != Direction::from_program)
             to_program_ = std::make_unique<DatagramPath>(executor, faults_, util::derive_seed(seed, "to the program"),
-                                                         transcript, name_, "to the program");
+                                                         transcript, name_,
+                                                         util::Text{"to the program", "para o programa"});
         if (faults_.direction != Direction::to_program)
             from_program_ = std::make_unique<DatagramPath>(
-                executor, faults_, util::derive_seed(seed, "from the program"), transcript, name_, "from the program");
+                executor, faults_, util::derive_seed(seed, "from the program"), transcript, name_,
+                util::Text{"from the program", "do programa"});
     }
 }
 
@@ -111,12 +117,14 @@ asio::awaitable<void> Peer::accept_one() {
     local_port_ = ec ? 0 : remote.port();
     // Split writes must leave as separate segments, not wait for each other (Nagle).
     if (faults_.tcp_send()) stream_.set_option(tcp::no_delay(true), ec);
-    transcript_.event(name_, fmt::format("accepted a connection from the program (port {})", local_port_),
+    transcript_.event(name_,
+                      {fmt::format("accepted a connection from the program (port {})", local_port_),
+                       fmt::format("aceitou uma conexão do programa (porta {})", local_port_)},
                       util::Mark::accept);
     acceptor_.close(ec);  // one connection is the conversation; later ones are refused
     changes_.notify();
     if (faults_.read == Faults::Read::none) {
-        transcript_.event(name_, "fault: reads nothing that arrives");
+        transcript_.event(name_, reads_nothing);
         co_return;
     }
     co_await read_stream();
@@ -148,9 +156,12 @@ asio::awaitable<std::string> Peer::connect(int port, Clock::time_point deadline)
     local_port_ = stream_.local_endpoint(ignored).port();
     stream_.set_option(tcp::no_delay(true), ignored);
     connected_ = true;
-    transcript_.event(name_, fmt::format("connected from port {}", local_port_), util::Mark::connect);
+    transcript_.event(name_,
+                      {fmt::format("connected from port {}", local_port_),
+                       fmt::format("conectou-se a partir da porta {}", local_port_)},
+                      util::Mark::connect);
     if (faults_.read == Faults::Read::none) {
-        transcript_.event(name_, "fault: reads nothing that arrives");
+        transcript_.event(name_, reads_nothing);
     } else {
         start(read_stream());
     }
@@ -168,7 +179,8 @@ asio::awaitable<void> Peer::read_stream() {
             transcript_.data(name_, '<', bytes);
             lines_received_ += std::count(bytes.begin(), bytes.end(), '\n');
             if (reset_after_received_ && lines_received_ >= *reset_after_received_) {
-                reset_by_fault(fmt::format("after receiving {} lines", *reset_after_received_));
+                reset_by_fault({fmt::format("after receiving {} lines", *reset_after_received_),
+                                fmt::format("depois de receber {} linhas", *reset_after_received_)});
                 co_return;
             }
         }
@@ -177,7 +189,10 @@ asio::awaitable<void> Peer::read_stream() {
             bool reset = ec == asio::error::connection_reset;
             inbox_.close(reset);
             transcript_.event(name_,
-                              reset ? "the program reset the connection (RST)" : "the program closed the connection (FIN)",
+                              reset ? util::Text{"the program reset the connection (RST)",
+                                                 "o programa resetou a conexão (RST)"}
+                                    : util::Text{"the program closed the connection (FIN)",
+                                                 "o programa fechou a conexão (FIN)"},
                               reset ? util::Mark::program_rst : util::Mark::program_fin);
             changes_.notify();
             co_return;
@@ -319,12 +334,17 @@ asio::awaitable<std::string> Peer::write_stream(std::string bytes, Clock::time_p
         segments.push_back(size);
         at += size;
     }
-    if (segments.size() > 1)
-        transcript_.event(name_, fmt::format("fault: it leaves in {} segments of {} bytes: {}", segments.size(),
-                                             faults_.split->low == faults_.split->high
-                                                 ? std::to_string(faults_.split->low)
-                                                 : fmt::format("{} to {}", faults_.split->low, faults_.split->high),
-                                             sizes_text(segments)));
+    if (segments.size() > 1) {
+        const bool fixed = faults_.split->low == faults_.split->high;
+        const auto low = faults_.split->low, high = faults_.split->high;
+        transcript_.event(name_,
+                          {fmt::format("fault: it leaves in {} segments of {} bytes: {}", segments.size(),
+                                       fixed ? std::to_string(low) : fmt::format("{} to {}", low, high),
+                                       sizes_text(segments)),
+                           fmt::format("falha simulada: sai em {} segmentos de {} bytes: {}", segments.size(),
+                                       fixed ? std::to_string(low) : fmt::format("{} a {}", low, high),
+                                       sizes_text(segments))});
+    }
     const std::string too_slow = fmt::format("{} could not send: the program did not read what was sent in time", name_);
     std::size_t at = 0;
     for (std::size_t size : segments) {
@@ -353,24 +373,26 @@ asio::awaitable<std::string> Peer::write_stream(std::string bytes, Clock::time_p
             if (ended_by_program()) co_return co_await cut_short_at(length - std::min(unacknowledged(), length), length, deadline);
             co_return too_slow;
         }
-        reset_by_fault(fmt::format("after sending {} lines", *reset_after_sent_));
+        reset_by_fault({fmt::format("after sending {} lines", *reset_after_sent_),
+                        fmt::format("depois de enviar {} linhas", *reset_after_sent_)});
     }
     co_return std::string{};
 }
 
-void Peer::reset_by_fault(std::string why) {
+void Peer::reset_by_fault(util::Text why) {
     reset_by_fault_ = true;
     coalesced_.clear();
-    close_stream(true, "fault: reset its connection (RST) " + why);
+    close_stream(true, {"fault: reset its connection (RST) " + why.en, "falha simulada: resetou sua conexão (RST) " + why.pt});
 }
 
 void Peer::close(bool reset) {
-    close_stream(reset, reset ? "reset its connection (RST)" : "closed its connection (FIN)");
+    close_stream(reset, reset ? util::Text{"reset its connection (RST)", "resetou sua conexão (RST)"}
+                              : util::Text{"closed its connection (FIN)", "fechou sua conexão (FIN)"});
     boost::system::error_code ignored;
     if (datagram_socket_.is_open()) datagram_socket_.close(ignored);
 }
 
-void Peer::close_stream(bool reset, std::string event) {
+void Peer::close_stream(bool reset, util::Text event) {
     boost::system::error_code ignored;
     closed_by_us_ = true;
     if (stream_.is_open()) {

@@ -89,9 +89,9 @@ private:
     boost::asio::awaitable<std::string> cut_short_at(std::size_t delivered, std::size_t total,
                                                      Clock::time_point deadline);
     void start(boost::asio::awaitable<void> task);
-    void reset_by_fault(std::string why);
+    void reset_by_fault(util::Text why);
     // FIN or RST on the TCP connection, told in the transcript as `event`.
-    void close_stream(bool reset, std::string event);
+    void close_stream(bool reset, util::Text event);
     void receive_datagram(const std::string& bytes, int from_port);
 
     boost::asio::any_io_executor executor_;

@@ -52,12 +52,14 @@ Resolved resolve_executable(const std::string& name, const std::string& path_var
         struct stat info {};
         return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(path.c_str(), X_OK) == 0;
     };
-    if (name.empty()) return {"", "no command was given"};
+    if (name.empty()) return {"", {"no command was given", "nenhum comando foi dado"}};
     if (name.find('/') != std::string::npos) {
         std::string path = name.front() == '/' ? name : cwd + "/" + name;
-        if (usable(path)) return {path, ""};
-        if (::access(path.c_str(), F_OK) == 0) return {"", fmt::format("'{}' is not an executable file", name)};
-        return {"", fmt::format("'{}' does not exist", name)};
+        if (usable(path)) return {path, {}};
+        if (::access(path.c_str(), F_OK) == 0)
+            return {"", {fmt::format("'{}' is not an executable file", name),
+                         fmt::format("'{}' não é um arquivo executável", name)}};
+        return {"", {fmt::format("'{}' does not exist", name), fmt::format("'{}' não existe", name)}};
     }
     std::size_t start = 0;
     while (start <= path_variable.size()) {
@@ -66,10 +68,10 @@ Resolved resolve_executable(const std::string& name, const std::string& path_var
         std::string dir = path_variable.substr(start, end - start);
         if (dir.empty()) dir = cwd;  // the program's folder, not the grader's
         std::string candidate = dir + "/" + name;
-        if (usable(candidate)) return {candidate, ""};
+        if (usable(candidate)) return {candidate, {}};
         start = end + 1;
     }
-    return {"", fmt::format("command not found: '{}'", name)};
+    return {"", {fmt::format("command not found: '{}'", name), fmt::format("comando não encontrado: '{}'", name)}};
 }
 
 namespace {
@@ -187,7 +189,7 @@ Program::~Program() {
     }
 }
 
-std::unique_ptr<Program> Program::launch(asio::any_io_executor executor, const LaunchSpec& spec, std::string& error) {
+std::unique_ptr<Program> Program::launch(asio::any_io_executor executor, const LaunchSpec& spec, util::Text& error) {
     auto env_path = spec.env.contains("PATH") ? spec.env.at("PATH") : std::string("/usr/bin:/bin");
     auto resolved = resolve_executable(spec.argv.empty() ? std::string() : spec.argv.front(), env_path, spec.cwd);
     if (!resolved.error.empty()) {
@@ -197,12 +199,12 @@ std::unique_ptr<Program> Program::launch(asio::any_io_executor executor, const L
 
     int in[2], err[2];
     if (::pipe2(in, O_CLOEXEC) < 0) {
-        error = fmt::format("pipe: {}", std::strerror(errno));
+        error = {fmt::format("pipe: {}", std::strerror(errno)), {}};
         return nullptr;
     }
     Fds in_read{in[0]}, in_write{in[1]};
     if (::pipe2(err, O_CLOEXEC) < 0) {
-        error = fmt::format("pipe: {}", std::strerror(errno));
+        error = {fmt::format("pipe: {}", std::strerror(errno)), {}};
         return nullptr;
     }
     Fds err_read{err[0]}, err_write{err[1]};
@@ -210,7 +212,7 @@ std::unique_ptr<Program> Program::launch(asio::any_io_executor executor, const L
     termios raw{};
     ::cfmakeraw(&raw);
     if (::openpty(&master, &slave, nullptr, &raw, nullptr) < 0) {
-        error = fmt::format("openpty: {}", std::strerror(errno));
+        error = {fmt::format("openpty: {}", std::strerror(errno)), {}};
         return nullptr;
     }
     Fds out_read{master}, out_write{slave};
@@ -234,9 +236,11 @@ std::unique_ptr<Program> Program::launch(asio::any_io_executor executor, const L
         ChildSetup{spec, envp.data()});
     if (ec) {
         if (ec.value() == ENOENT && ::access(spec.cwd.c_str(), X_OK) != 0)
-            error = fmt::format("could not enter the folder '{}': {}", spec.cwd, std::strerror(errno));
+            error = {fmt::format("could not enter the folder '{}': {}", spec.cwd, std::strerror(errno)),
+                     fmt::format("não foi possível entrar na pasta '{}': {}", spec.cwd, std::strerror(errno))};
         else
-            error = fmt::format("could not start '{}': {}", spec.argv.front(), ec.message());
+            error = {fmt::format("could not start '{}': {}", spec.argv.front(), ec.message()),
+                     fmt::format("não foi possível iniciar '{}': {}", spec.argv.front(), ec.message())};
         return nullptr;
     }
     program->pid_ = child.id();

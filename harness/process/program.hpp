@@ -16,6 +16,8 @@
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/writable_pipe.hpp>
 
+#include "util/text.hpp"
+
 namespace sockgrade::process {
 
 struct Limits {
@@ -63,10 +65,11 @@ std::optional<BlockedCall> parse_blocked_call(const std::string& syscall_file);
 // only on a socket, which the caller checks.
 bool is_receive_call(long number);
 
-// Resolves argv[0] against PATH like a shell; the path, or an error message.
+// Resolves argv[0] against PATH like a shell; the path, or why not (a
+// student reads it: "command not found: 'pyhton3'", in both languages).
 struct Resolved {
     std::string path;
-    std::string error;
+    util::Text error;
 };
 Resolved resolve_executable(const std::string& name, const std::string& path_variable, const std::string& cwd);
 
@@ -74,8 +77,9 @@ class Program {
 public:
     // Starts the program in its own process group: stdin a pipe, stdout a
     // pseudo-terminal (so it is line-buffered, as at a terminal), stderr a pipe.
+    // On failure, nullptr and `error` says why, in both languages.
     static std::unique_ptr<Program> launch(boost::asio::any_io_executor executor, const LaunchSpec& spec,
-                                           std::string& error);
+                                           util::Text& error);
     ~Program();
 
     pid_t pid() const { return pid_; }

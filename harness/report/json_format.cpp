@@ -20,13 +20,14 @@ namespace detail {
 
 namespace {
 
-Json transcript_json(const std::vector<TranscriptEntry>& transcript) {
+// Events in the report's language, as "message" is; "party" stays the name a script matches.
+Json transcript_json(const std::vector<TranscriptEntry>& transcript, const std::string& lang) {
     Json entries = Json::array();
     for (const auto& entry : transcript)
         entries.push_back({{"t", json_seconds(entry.seconds)},
                            {"party", valid_utf8(entry.party)},
                            {"dir", std::string(1, entry.direction)},
-                           {"text", valid_utf8(entry.text)}});
+                           {"text", valid_utf8(entry.text.in(lang))}});
     return entries;
 }
 
@@ -48,13 +49,13 @@ Json test_json(const TestResult& test, const Options& options) {
     json["message"] = shown(test.message.in(options.lang));
     json["feedback"] = shown(test.feedback.in(options.lang));
     json["where"] = visible_where(test, options);
-    json["transcript"] = shows_transcript(test, options) ? transcript_json(test.transcript) : Json::array();
+    json["transcript"] = shows_transcript(test, options) ? transcript_json(test.transcript, options.lang) : Json::array();
     json["run"] = test.run;
     json["seed"] = test.seed;
     json["failed_runs"] = test.failed_runs;
     json["passing_run"] = test.passing_run;
     json["passing_transcript"] =
-        shows_transcript(test, options) ? transcript_json(test.passing_transcript) : Json::array();
+        shows_transcript(test, options) ? transcript_json(test.passing_transcript, options.lang) : Json::array();
     // Only when there are pictures, so reports without them keep their shape.
     if (!hide) {
         if (!test.diagram.empty()) json["diagram"] = valid_utf8(test.diagram);

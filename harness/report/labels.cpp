@@ -49,10 +49,18 @@ Labels make_portuguese() {
     l.capture = "captura";
     l.stress = "--stress: processos ocupados carregaram todas as CPUs em cada execução";
     l.portuguese = true;
+    l.lang = "pt";
     return l;
 }
 
 }  // namespace
+
+std::string_view Labels::party(std::string_view name) const {
+    if (!portuguese) return name;
+    if (name == "program") return "programa";
+    if (name == "grader") return "corretor";  // as "erro do corretor" in runner/
+    return name;
+}
 
 std::string Labels::flaky(int passes, int runs) const {
     if (portuguese)

@@ -39,7 +39,12 @@ struct Labels {
     std::string diagrams_in(std::size_t count, std::string_view dir) const;
     std::string captures_in(std::size_t count, std::string_view dir) const;
 
+    // A transcript's party as the reader names it: "programa" for "program";
+    // peers' names and stdin/stdout/stderr are the same in both languages.
+    std::string_view party(std::string_view name) const;
+
     bool portuguese = false;
+    std::string_view lang = "en";  // for util::Text::in
 };
 
 // The labels for "en" or "pt" (anything else: English).

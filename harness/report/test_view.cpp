@@ -79,13 +79,13 @@ std::vector<std::string> transcript_lines(const std::vector<TranscriptEntry>& tr
 
     std::size_t party_width = 0;
     for (std::size_t i = skipped; i < transcript.size(); ++i)
-        party_width = std::max(party_width, display_width(printable(transcript[i].party, false)));
+        party_width = std::max(party_width, display_width(printable(labels.party(transcript[i].party), false)));
 
     for (std::size_t i = skipped; i < transcript.size(); ++i) {
         const auto& entry = transcript[i];
         lines.push_back(fmt::format("+{:.3f}s {} {} {}", entry.seconds,
-                                    pad_right(printable(entry.party, false), party_width),
-                                    direction_symbol(entry.direction), printable(entry.text, false)));
+                                    pad_right(printable(labels.party(entry.party), false), party_width),
+                                    direction_symbol(entry.direction), printable(entry.text.in(labels.lang), false)));
     }
     return lines;
 }

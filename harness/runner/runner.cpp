@@ -61,9 +61,9 @@ TestResult result_of(sandbox::WorkerOutcome outcome, const scenario::Test& test,
         return failed;
     }
     for (const auto& entry : result->transcript)
-        if (entry.party == "grader" && entry.text.starts_with("network namespaces are not available") &&
-            std::find(summary.notes.begin(), summary.notes.end(), entry.text) == summary.notes.end())
-            summary.notes.push_back(entry.text);
+        if (entry.party == "grader" && entry.text.en.starts_with("network namespaces are not available") &&
+            std::find(summary.notes.begin(), summary.notes.end(), entry.text.en) == summary.notes.end())
+            summary.notes.push_back(entry.text.en);
     if (result->message.en.starts_with("grader error: ")) summary.errors.push_back(test.name + ": " + result->message.en);
     if (result->capture_note == capture_unavailable_note &&
         std::find(summary.notes.begin(), summary.notes.end(), result->capture_note) == summary.notes.end())
@@ -141,9 +141,11 @@ ScenarioResult run_scenario(const scenario::Scenario& scenario, const RunOptions
                 if (options.stress)
                     result.transcript.insert(
                         result.transcript.begin(),
-                        {0, "grader", '*', fmt::format("--stress: {} busy processes at nice 19 load the CPUs", load_processes)});
+                        {0, "grader", '*',
+                         {fmt::format("--stress: {} busy processes at nice 19 load the CPUs", load_processes),
+                          fmt::format("--stress: {} processos ocupados, com nice 19, carregam as CPUs", load_processes)}});
                 if (!isolation.namespaces)
-                    result.transcript.insert(result.transcript.begin(), {0, "grader", '*', isolation.note});
+                    result.transcript.insert(result.transcript.begin(), {0, "grader", '*', Text{isolation.note, {}}});
                 return to_wire(result);
             });
         }

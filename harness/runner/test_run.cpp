@@ -264,14 +264,14 @@ private:
         }
 
         if (auto error = launch(); !error.empty())
-            co_return with_its_cause(failure(fmt::format("the program could not be started: {}", error),
-                                             fmt::format("o programa não pôde ser iniciado: {}", error)));
+            co_return with_its_cause(failure(fmt::format("the program could not be started: {}", error.en),
+                                             fmt::format("o programa não pôde ser iniciado: {}", error.in("pt"))));
 
         if (scenario_.program.role == scenario::Role::server) co_return co_await wait_until_ready();
         co_return Outcome{};
     }
 
-    std::string launch() {
+    util::Text launch() {
         std::error_code ignored;
         home_ = std::filesystem::temp_directory_path() / fmt::format("sockgrade-home-{}", ::getpid());
         std::filesystem::create_directories(home_, ignored);
@@ -298,10 +298,11 @@ private:
         spec.private_mounts = sandbox::inside_namespaces();
         spec.hidden_files = files_to_hide();
 
-        std::string error;
+        util::Text error;
         program_ = process::Program::launch(io_.get_executor(), spec, error);
         if (!program_) return error;
-        transcript_.event("program", fmt::format("started: {}", join(spec.argv)));
+        transcript_.event("program",
+                          {fmt::format("started: {}", join(spec.argv)), fmt::format("iniciado: {}", join(spec.argv))});
         asio::co_spawn(io_, read_output(program_->stdout_stream(), stdout_, "stdout"), asio::detached);
         asio::co_spawn(io_, read_output(program_->stderr_pipe(), stderr_, "stderr"), asio::detached);
         asio::co_spawn(io_, watch_exit(), asio::detached);
@@ -343,7 +344,7 @@ private:
 
     asio::awaitable<void> watch_exit() {
         exit_ = co_await program_->wait_for_exit();
-        transcript_.event("program", exit_->describe());
+        transcript_.event("program", {exit_->describe(), exit_->describe_pt()});
         changes_.notify();
     }
 
@@ -372,7 +373,8 @@ private:
         const char* verb_en = tcp ? "listening on TCP" : "bound to UDP";
         const char* verb_pt = tcp ? "escutando na porta TCP" : "associado à porta UDP";
         if (ready && open_ports(kind).contains(port_)) {
-            transcript_.event("program", fmt::format("is {} port {}", verb_en, port_));
+            transcript_.event("program",
+                              {fmt::format("is {} port {}", verb_en, port_), fmt::format("está {} {}", verb_pt, port_)});
             co_return Outcome{};
         }
         if (exit_) {
@@ -410,7 +412,8 @@ private:
             program_->signal_group(SIGTERM);
             co_await changes_.wait_for([&] { return exit_.has_value(); }, std::chrono::milliseconds(300));
             if (!exit_) {
-                transcript_.event("grader", "the program ignored SIGTERM; killed");
+                transcript_.event("grader",
+                                  {"the program ignored SIGTERM; killed", "o programa ignorou o SIGTERM; foi morto"});
                 program_->signal_group(SIGKILL);
                 co_await changes_.wait_for([&] { return exit_.has_value(); }, std::chrono::seconds(2));
             }
@@ -447,7 +450,7 @@ private:
     }
 
     void note(std::string en, std::string pt) {
-        transcript_.event("grader", en);
+        transcript_.event("grader", {en, pt});
         if (!outcome_.ok) {
             outcome_.message.en += " (" + en + ")";
             outcome_.message.pt += " (" + pt + ")";
@@ -546,7 +549,7 @@ private:
             case Action::stdin_close: {
                 boost::system::error_code ignored;
                 program_->stdin_pipe().close(ignored);
-                transcript_.event("stdin", "closed (end of input)");
+                transcript_.event("stdin", {"closed (end of input)", "fechado (fim da entrada)"});
                 co_return Outcome{};
             }
             case Action::expect_accept: co_return co_await expect_accept(step);

@@ -14,7 +14,9 @@ Text text(const json& j) { return {j.value("en", ""), j.value("pt", "")}; }
 json entries(const std::vector<TranscriptEntry>& transcript) {
     json out = json::array();
     for (const auto& e : transcript) {
-        json entry = {{"t", e.seconds}, {"party", e.party}, {"dir", std::string(1, e.direction)}, {"text", e.text}};
+        json entry = {{"t", e.seconds}, {"party", e.party}, {"dir", std::string(1, e.direction)}, {"text", e.text.en}};
+        // Only for an event with words of its own in Portuguese: data and results stored earlier read the same.
+        if (!e.text.pt.empty()) entry["text_pt"] = e.text.pt;
         if (e.mark != util::Mark::none) entry["mark"] = util::mark_name(e.mark);
         out.push_back(std::move(entry));
     }
@@ -25,8 +27,8 @@ std::vector<TranscriptEntry> entries(const json& j) {
     for (const auto& e : j) {
         auto dir = e.value("dir", std::string("*"));
         auto mark = util::parse_mark(e.value("mark", std::string()));
-        out.push_back({e.value("t", 0.0), e.value("party", ""), dir.empty() ? '*' : dir[0], e.value("text", ""),
-                       mark.value_or(util::Mark::none)});
+        out.push_back({e.value("t", 0.0), e.value("party", ""), dir.empty() ? '*' : dir[0],
+                       Text{e.value("text", ""), e.value("text_pt", "")}, mark.value_or(util::Mark::none)});
     }
     return out;
 }

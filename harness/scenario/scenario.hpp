@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "util/text.hpp"
+
 namespace sockgrade::scenario {
 
 using Duration = std::chrono::milliseconds;
@@ -20,12 +22,7 @@ struct Mark {
 };
 
 // A text in the two languages a report can speak. Missing pt falls back to en.
-struct Text {
-    std::string en;
-    std::string pt;
-    const std::string& in(const std::string& lang) const { return (lang == "pt" && !pt.empty()) ? pt : en; }
-    bool empty() const { return en.empty() && pt.empty(); }
-};
+using util::Text;
 
 enum class Protocol { tcp, udp };
 enum class Role { server, client };

@@ -9,6 +9,17 @@
 
 namespace sockgrade::util {
 
+// A text in the two languages a report can speak ("en", "pt"). A text with
+// nothing to translate (a program's bytes, a file name) has only `en`: a
+// missing pt falls back to en.
+struct Text {
+    std::string en;
+    std::string pt;
+    const std::string& in(std::string_view lang) const { return (lang == "pt" && !pt.empty()) ? pt : en; }
+    bool empty() const { return en.empty() && pt.empty(); }
+    bool operator==(const Text&) const = default;
+};
+
 // Bytes as a student can read them: valid UTF-8 kept, control characters as
 // \n \r \t, other bytes as \xNN; cut after max_bytes with a count of the rest.
 std::string printable(std::string_view bytes, std::size_t max_bytes = 200);

@@ -34,10 +34,10 @@ double Transcript::elapsed() const {
 }
 
 void Transcript::data(std::string_view party, char direction, std::string_view bytes) {
-    add({elapsed(), std::string(party), direction, quoted(bytes, 160)});
+    add({elapsed(), std::string(party), direction, Text{quoted(bytes, 160), {}}});
 }
 
-void Transcript::event(std::string_view party, std::string text, Mark mark) {
+void Transcript::event(std::string_view party, Text text, Mark mark) {
     add({elapsed(), std::string(party), '*', std::move(text), mark});
 }
 
@@ -68,7 +68,10 @@ std::vector<TranscriptEntry> Transcript::take() {
     if (dropped_ > 0) {
         // Placed where the gap is, timed like the first entry after it.
         double at = tail_.empty() ? elapsed() : tail_.front().seconds;
-        out.push_back({at, "grader", '*', fmt::format("{} entries not kept", dropped_)});
+        out.push_back({at, "grader", '*',
+                       {fmt::format("{} entries not kept", dropped_),
+                        fmt::format("{} {} não {}", dropped_, dropped_ == 1 ? "entrada" : "entradas",
+                                    dropped_ == 1 ? "guardada" : "guardadas")}});
     }
     std::move(tail_.begin(), tail_.end(), std::back_inserter(out));
     head_.clear();

@@ -9,10 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include "util/text.hpp"
+
 namespace sockgrade::util {
 
 // What an event means for a connection, so pictures (diagram/) need not read
-// the English text: who opened or closed which connection, and how.
+// the event's words: who opened or closed which connection, and how.
 enum class Mark : char {
     none,
     connect,      // the party (a tcp-client peer) connected to the program
@@ -36,7 +38,9 @@ struct TranscriptEntry {
     double seconds = 0;    // since the test started
     std::string party;     // "A", "program", "stdout", "stderr", "stdin", "grader"
     char direction = '*';  // '<' party received, '>' party sent, '*' event
-    std::string text;      // quoted and escaped for display when direction is '<' or '>'
+    // Quoted and escaped for display when direction is '<' or '>' (then en
+    // only: bytes are not translated); an event's words in both languages.
+    Text text;
     Mark mark = Mark::none;
 };
 
@@ -51,7 +55,9 @@ public:
           tail_cap_(max_entries - head_cap_) {}
 
     void data(std::string_view party, char direction, std::string_view bytes);
-    void event(std::string_view party, std::string text, Mark mark = Mark::none);
+    // An event as a student reads it, in English and Portuguese: the report
+    // shows the reader's language (the pictures read `mark`, not the words).
+    void event(std::string_view party, Text text, Mark mark = Mark::none);
 
     double elapsed() const;
     // The entries kept, in order (without the note of what was dropped).

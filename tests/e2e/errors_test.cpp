@@ -1,5 +1,6 @@
 // Failures as the CLI reports them: a student's failure is exit 1 with a
 // message that says what happened; a usage or scenario mistake is exit 2.
+#include <fstream>
 #include <regex>
 
 #include <gmock/gmock.h>
@@ -120,6 +121,56 @@ TEST(e2eErrors, AServerOnTheWrongPortIsToldWhichPortItUses) {
     EXPECT_THAT(message, HasSubstr("port 5000")) << run.describe();
     // It listens elsewhere and waits: told after a second of that, not at the 5 s ready limit.
     EXPECT_LT(run.seconds, 4.5) << run.describe();
+}
+
+// What a student meets before any test runs is said in their language too:
+// from --lang, else from LANG.
+TEST(e2eErrors, AnUnknownScenarioNameIsSaidInPortuguese) {
+    auto run = run_sockgrade({"run", "chat-cliente", "--", "python3", fixture("hardcoded_5000.py")},
+                             {.env = {{"LANG", "pt_BR.UTF-8"}}});
+    ASSERT_FALSE(run.timed_out) << run.describe();
+    EXPECT_EQ(run.exit_code, 2) << run.describe();
+    EXPECT_THAT(run.err, HasSubstr("sockgrade: não há cenário 'chat-cliente'")) << run.describe();
+    EXPECT_THAT(run.err, Not(HasSubstr("no scenario"))) << run.describe();
+}
+
+TEST(e2eErrors, ACommandThatDoesNotExistIsSaidInPortuguese) {
+    auto run = run_sockgrade({"run", "tcp-server", "--only", "listens-on-port", "--lang", "pt", "--", "pyhton3", "x.py"});
+    ASSERT_FALSE(run.timed_out) << run.describe();
+    EXPECT_EQ(run.exit_code, 1) << run.describe();
+    EXPECT_THAT(run.out, HasSubstr("o programa não pôde ser iniciado: comando não encontrado: 'pyhton3'")) << run.describe();
+    EXPECT_THAT(run.out, Not(HasSubstr("command not found"))) << run.describe();
+}
+
+TEST(e2eErrors, CheckSaysWhatIsWrongWithSockgradeYamlInPortuguese) {
+    // No .sockgrade.yaml and no program: the lab cannot be guessed, and check says how to tell it.
+    TempDir missing;
+    auto none = run_sockgrade({"check", missing.str(), "--lang", "pt"});
+    EXPECT_EQ(none.exit_code, 2) << none.describe();
+    EXPECT_EQ(none.err, "sockgrade: não dá para saber qual é o exercício: nenhum programa encontrado (um arquivo .py, .c, "
+                        ".cpp ou .java com main); diga qual com --lab NOME, ou com lab: no .sockgrade.yaml\n")
+        << none.describe();
+
+    TempDir wrong;
+    std::ofstream(wrong.path() / ".sockgrade.yaml") << "lab: tcp-server\nrun: python3 servidor.py\nlanguage: pt\n";
+    auto bad = run_sockgrade({"check", wrong.str()}, {.env = {{"LC_MESSAGES", "pt_PT.UTF-8"}}});
+    EXPECT_EQ(bad.exit_code, 2) << bad.describe();
+    EXPECT_THAT(bad.err, HasSubstr(".sockgrade.yaml:3:1: chave desconhecida 'language' (as chaves válidas são lab, build, "
+                                   "run, port, expect)"))
+        << bad.describe();
+    auto english = run_sockgrade({"check", wrong.str()});
+    EXPECT_THAT(english.err, HasSubstr(".sockgrade.yaml:3:1: unknown key 'language' (expected lab, build, run, port, expect)"))
+        << english.describe();
+}
+
+TEST(e2eErrors, CheckNamesTheProgramsFolderInPortuguese) {
+    TempDir folder(true);
+    std::ofstream(folder.path() / ".sockgrade.yaml") << "lab: tcp-server\nrun: python3 " << fixture("hardcoded_5000.py")
+                                                     << "\n";
+    auto run = run_sockgrade({"check", folder.str(), "--lang", "pt"});
+    ASSERT_FALSE(run.timed_out) << run.describe();
+    EXPECT_THAT(run.out, HasSubstr(" (numa cópia de " + folder.str() + ")\n")) << run.describe();
+    EXPECT_THAT(run.out, Not(HasSubstr(" (in a copy of "))) << run.describe();
 }
 
 }  // namespace

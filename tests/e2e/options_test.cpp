@@ -1,5 +1,7 @@
 // The options of `sockgrade run` that scripts and teachers rely on:
 // --repeat (flaky tests), --port and {port}, --format/--output pairs, --lang.
+#include <regex>
+
 #include <gmock/gmock.h>
 
 #include "support.hpp"
@@ -138,6 +140,47 @@ TEST(e2eOptions, LangDefaultsFromTheLANGVariable) {
     EXPECT_EQ(run.exit_code, 1) << run.describe();
     EXPECT_THAT(run.out, HasSubstr("Servidor TCP")) << run.describe();
     EXPECT_THAT(run.out, HasSubstr("não recebeu")) << run.describe();
+}
+
+// A failing reference mutant graded in Portuguese: the transcript's events,
+// not only the verdict, are in Portuguese; in English they read as before.
+TEST(e2eOptions, LangPtTranslatesTheTranscriptEvents) {
+    const std::vector<std::string> args = {"run", "tcp-server", "--only", "closes-connection", "--",
+                                           reference_program("mutants/tcp-server--never-closes")};
+    auto pt_args = args;
+    pt_args.insert(pt_args.begin() + 1, {"--lang", "pt"});
+    auto pt = run_sockgrade(pt_args);
+    ASSERT_FALSE(pt.timed_out) << pt.describe();
+    EXPECT_EQ(pt.exit_code, 1) << pt.describe();
+    const auto has_line = [](const std::string& text, const std::string& pattern) {
+        return std::regex_search(text, std::regex(pattern, std::regex::multiline));
+    };
+    EXPECT_TRUE(has_line(pt.out, R"(^programa: .*tcp-server--never-closes$)")) << pt.describe();
+    EXPECT_TRUE(has_line(pt.out, R"(^ +\+\d+\.\d{3}s programa · iniciado: .*tcp-server--never-closes$)")) << pt.describe();
+    EXPECT_TRUE(has_line(pt.out, R"(^ +\+\d+\.\d{3}s programa · está escutando na porta TCP 5000$)")) << pt.describe();
+    EXPECT_TRUE(has_line(pt.out, R"(^ +\+\d+\.\d{3}s A +· conectou-se a partir da porta \d+$)")) << pt.describe();
+    EXPECT_TRUE(has_line(pt.out, R"(^ +\+\d+\.\d{3}s programa · foi morto pelo sinal 15 \(SIGTERM\)$)")) << pt.describe();
+    for (const char* english : {"started", "listening", "connected from", "killed by", " program "})
+        EXPECT_THAT(pt.out, Not(HasSubstr(english))) << pt.describe();
+
+    auto en = run_sockgrade(args);
+    ASSERT_FALSE(en.timed_out) << en.describe();
+    EXPECT_TRUE(has_line(en.out, R"(^ +\+\d+\.\d{3}s program · started: .*tcp-server--never-closes$)")) << en.describe();
+    EXPECT_TRUE(has_line(en.out, R"(^ +\+\d+\.\d{3}s program · is listening on TCP port 5000$)")) << en.describe();
+    EXPECT_TRUE(has_line(en.out, R"(^ +\+\d+\.\d{3}s A +· connected from port \d+$)")) << en.describe();
+    EXPECT_TRUE(has_line(en.out, R"(^ +\+\d+\.\d{3}s program · was killed by signal 15 \(SIGTERM\)$)")) << en.describe();
+}
+
+// The JSON report's transcript follows --lang as its "message" does.
+TEST(e2eOptions, LangPtTranslatesTheJsonTranscriptToo) {
+    auto run = run_sockgrade({"run", "tcp-server", "--only", "closes-connection", "--lang", "pt", "--format", "json",
+                              "--", reference_program("mutants/tcp-server--never-closes")});
+    ASSERT_FALSE(run.timed_out) << run.describe();
+    auto transcript = test_named(parse_json(run), "closes-connection").value("transcript", Json::array());
+    bool listening = false;
+    for (const auto& entry : transcript)
+        listening |= entry.value("party", "") == "program" && entry.value("text", "") == "está escutando na porta TCP 5000";
+    EXPECT_TRUE(listening) << transcript.dump(2);
 }
 
 }  // namespace

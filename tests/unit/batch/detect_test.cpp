@@ -67,7 +67,8 @@ TEST(Detect, PythonTwoAndBroken) {
     options.python = [](const std::string&) { return PythonVerdict{0, "SyntaxError: invalid syntax"}; };
     auto broken = detect(dir.path(), tcp_server, options);
     EXPECT_EQ(broken.status, PlanStatus::build_failed);
-    EXPECT_EQ(broken.problem, "servidor.py does not compile (a syntax error)");
+    EXPECT_EQ(broken.problem.en, "servidor.py does not compile (a syntax error)");
+    EXPECT_EQ(broken.problem.pt, "servidor.py não compila (um erro de sintaxe)");
     EXPECT_EQ(broken.detail, "SyntaxError: invalid syntax");
 }
 
@@ -130,7 +131,9 @@ TEST(Detect, SockgradeYaml) {
     bad.write(".sockgrade.yaml", "lab: tcp-server\nrun: x\ncolour: blue\n");
     auto wrong = detect(bad.path(), tcp_server, python3_only());
     EXPECT_EQ(wrong.status, PlanStatus::bad_config);
-    EXPECT_TRUE(wrong.problem.starts_with(".sockgrade.yaml:3:1: unknown key 'colour'")) << wrong.problem;
+    EXPECT_TRUE(wrong.problem.en.starts_with(".sockgrade.yaml:3:1: unknown key 'colour'")) << wrong.problem.en;
+    // The student's folder is a scratch copy: the file's own name starts the line in both languages.
+    EXPECT_TRUE(wrong.problem.pt.starts_with(".sockgrade.yaml:3:1: chave desconhecida 'colour'")) << wrong.problem.pt;
 }
 
 TEST(Detect, SockgradeYamlWithoutRunLeavesTheProgramToBeFound) {
@@ -176,7 +179,8 @@ TEST(Detect, NothingToRun) {
     dir.write("LEIAME.txt", "desculpa\n");
     auto plan = detect(dir.path(), tcp_server, python3_only());
     EXPECT_EQ(plan.status, PlanStatus::no_program);
-    EXPECT_TRUE(plan.problem.starts_with("no program found")) << plan.problem;
+    EXPECT_TRUE(plan.problem.en.starts_with("no program found")) << plan.problem.en;
+    EXPECT_TRUE(plan.problem.pt.starts_with("nenhum programa encontrado")) << plan.problem.pt;
 }
 
 TEST(Detect, BinariesThatCannotRunHere) {
@@ -184,7 +188,8 @@ TEST(Detect, BinariesThatCannotRunHere) {
     windows.write("servidor.exe", std::string("MZ\x90\0\x03\0\0\0", 8) + std::string(64, '\0'));
     auto plan = detect(windows.path(), tcp_server, python3_only());
     EXPECT_EQ(plan.status, PlanStatus::cannot_run);
-    EXPECT_EQ(plan.problem, "'servidor.exe' is a Windows program: it cannot run here (Linux); hand in the source code");
+    EXPECT_EQ(plan.problem.en, "'servidor.exe' is a Windows program: it cannot run here (Linux); hand in the source code");
+    EXPECT_EQ(plan.problem.pt, "'servidor.exe' é um programa para Windows: não roda aqui (Linux); entregue o código-fonte");
 
     TempDir arm;
     std::string elf = std::string("\x7f" "ELF\x02\x01\x01", 7) + std::string(11, '\0');
@@ -193,7 +198,8 @@ TEST(Detect, BinariesThatCannotRunHere) {
     arm.write("servidor", elf);
     auto foreign = detect(arm.path(), tcp_server, python3_only());
     EXPECT_EQ(foreign.status, PlanStatus::cannot_run);
-    EXPECT_NE(foreign.problem.find("ARM64"), std::string::npos) << foreign.problem;
+    EXPECT_NE(foreign.problem.en.find("ARM64"), std::string::npos) << foreign.problem.en;
+    EXPECT_NE(foreign.problem.pt.find("ARM64"), std::string::npos) << foreign.problem.pt;
 }
 
 TEST(Detect, NestedFolders) {

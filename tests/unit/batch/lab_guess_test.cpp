@@ -38,7 +38,7 @@ TEST(LabGuess, TheExamplesThatDoNotAreQuestions) {
     auto server = guess_lab((examples / "chat-server-one-at-a-time").string());
     EXPECT_FALSE(server.sure());
     EXPECT_EQ(server.labs, (Labs{"tcp-server", "chat-server"}));
-    EXPECT_EQ(server.question(),
+    EXPECT_EQ(server.question().en,
               "cannot tell which lab this is: servidor.py is a TCP server with a list of clients but no threads or "
               "select, which fits tcp-server or chat-server; say which with --lab tcp-server or --lab chat-server "
               "(or lab: in .sockgrade.yaml)");
@@ -123,7 +123,7 @@ TEST(LabGuess, NoSocketCodeLeavesTheNameToSay) {
     dir.write("servidor.py", "print('ola')\n");
     auto guess = guess_lab(dir.path());
     EXPECT_EQ(guess.labs, (Labs{"tcp-server", "udp-server", "chat-server"}));
-    EXPECT_EQ(guess.question(),
+    EXPECT_EQ(guess.question().en,
               "cannot tell which lab this is: servidor.py is a program with no socket code recognised, which fits "
               "tcp-server, udp-server or chat-server; say which with --lab tcp-server, --lab udp-server or --lab "
               "chat-server (or lab: in .sockgrade.yaml)");
@@ -148,7 +148,7 @@ TEST(LabGuess, NothingToGuessFrom) {
     auto guess = guess_lab(empty.path());
     EXPECT_TRUE(guess.labs.empty());
     EXPECT_FALSE(guess.sure());
-    EXPECT_EQ(guess.question(),
+    EXPECT_EQ(guess.question().en,
               "cannot tell which lab this is: no program found (a .py, .c, .cpp or .java file with a main); say which "
               "lab with --lab NAME, or with lab: in .sockgrade.yaml");
 }

@@ -30,7 +30,7 @@ runner::TestResult test(const std::string& name, bool passed, double points, dou
     t.points = points;
     t.max_points = max;
     t.message = {passed ? "ok" : "nothing arrived <b>", passed ? "ok" : "nada chegou"};
-    t.transcript = {{0.01, "A", '>', "ola \x01 mundo\n"}};
+    t.transcript = {{0.01, "A", '>', {"ola \x01 mundo\n", {}}}};
     return t;
 }
 
@@ -51,7 +51,8 @@ std::vector<Record> sample_records() {
     erica.student = "Érica";
     erica.slug = student_slug(erica.student);
     erica.status = "build-failed";
-    erica.problem = "the build (`gcc -o s s.c`) failed: it exited with status 1";
+    erica.problem = {"the build (`gcc -o s s.c`) failed: it exited with status 1",
+                     "a compilação (`gcc -o s s.c`) falhou: terminou com status 1"};
     erica.build_log = "s.c:3:1: error: expected ';'\n\x1b[31mred\x1b[0m";
     scenario::Scenario scenario;
     scenario.name = "tcp-server";
@@ -75,6 +76,7 @@ TEST(RecordJson, RoundTrip) {
         ASSERT_TRUE(back);
         EXPECT_EQ(back->student, record.student);
         EXPECT_EQ(back->status, record.status);
+        EXPECT_EQ(back->problem, record.problem);
         EXPECT_EQ(back->notes, record.notes);
         EXPECT_EQ(back->build_log, record.build_log);
         ASSERT_EQ(back->result.tests.size(), record.result.tests.size());
@@ -105,6 +107,12 @@ TEST(Feedback, TextSaysWhatWasGradedAndWhy) {
     auto erica = render_feedback_text(records[1], {"pt", true});
     EXPECT_NE(erica.find("Situação: não avaliado: o programa não compilou"), std::string::npos) << erica;
     EXPECT_NE(erica.find("    s.c:3:1: error: expected ';'"), std::string::npos);
+    EXPECT_NE(erica.find("Problema: a compilação (`gcc -o s s.c`) falhou: terminou com status 1\n"), std::string::npos)
+        << erica;
+    EXPECT_EQ(erica.find("the build"), std::string::npos) << erica;
+    auto erica_en = render_feedback_text(records[1], {"en", true});
+    EXPECT_NE(erica_en.find("Problem: the build (`gcc -o s s.c`) failed: it exited with status 1\n"), std::string::npos)
+        << erica_en;
     EXPECT_EQ(erica.find('\x1b'), std::string::npos);
     auto json = nlohmann::json::parse(render_feedback_json(records[1], {"en", true}));
     EXPECT_EQ(json["student"], "Érica");
@@ -130,6 +138,10 @@ TEST(HtmlReport, OneRowPerStudentEscapedAndOffline) {
     EXPECT_EQ(html.find('\x01'), std::string::npos);
     EXPECT_EQ(html.find('\x1b'), std::string::npos);
     EXPECT_NE(html.find("name=\"viewport\""), std::string::npos);
+    EXPECT_NE(html.find("the build (`gcc -o s s.c`) failed: it exited with status 1"), std::string::npos);
+    auto html_pt = render_html_report(sample_class(), records, similar, "pt");
+    EXPECT_NE(html_pt.find("a compilação (`gcc -o s s.c`) falhou: terminou com status 1"), std::string::npos);
+    EXPECT_EQ(html_pt.find("the build (`gcc"), std::string::npos);
     // The test that most failed comes first in the pass-rate table.
     EXPECT_LT(html.find("data-test=\"prints\""), html.find("data-test=\"listens\""));
     auto pt = render_html_report(sample_class(), records, {}, "pt");

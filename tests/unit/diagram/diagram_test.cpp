@@ -23,9 +23,12 @@ using detail::Row;
 using util::Mark;
 
 TranscriptEntry data(double t, std::string party, char direction, std::string_view bytes) {
-    return {t, std::move(party), direction, util::quoted(bytes, 160)};
+    return {t, std::move(party), direction, {util::quoted(bytes, 160), {}}};
 }
 TranscriptEntry event(double t, std::string party, std::string text, Mark mark = Mark::none) {
+    return {t, std::move(party), '*', {std::move(text), {}}, mark};
+}
+TranscriptEntry event(double t, std::string party, util::Text text, Mark mark = Mark::none) {
     return {t, std::move(party), '*', std::move(text), mark};
 }
 
@@ -150,9 +153,9 @@ TEST(Diagram, IsWellFormedXmlWhateverTheProgramSent) {
     test.title = {hostile, hostile};
     test.message = {hostile, hostile};
     test.transcript.push_back(data(0.09, "B", '<', hostile));                 // as the runner records it
-    test.transcript.push_back({0.10, "B", '<', hostile});                     // raw, as a damaged record might hold it
+    test.transcript.push_back({0.10, "B", '<', {hostile, {}}});             // raw, as a damaged record might hold it
     test.transcript.push_back(event(0.11, "<peer & co>", hostile));          // even a party name
-    test.transcript.push_back({0.12, "stdout", '>', hostile});
+    test.transcript.push_back({0.12, "stdout", '>', {hostile, {}}});
     test.transcript.push_back(event(0.13, "grader", hostile));
     for (auto lang : {"en", "pt"}) {
         Options options;
@@ -294,6 +297,43 @@ TEST(Diagram, SpeaksPortuguese) {
     EXPECT_NE(svg.find("falhou"), std::string::npos);
     EXPECT_NE(svg.find("esperado até +2.08s"), std::string::npos);
     EXPECT_NE(svg.find("nada chegou"), std::string::npos);
+}
+
+// The transcript's own words follow the language; the arrows still come from
+// each event's Mark, so a translated event draws the same picture.
+TEST(Diagram, TranscriptEventsInPortugueseDrawTheSameArrows) {
+    TestResult test;
+    test.name = "marks-pt";
+    test.passed = true;
+    test.transcript = {event(0.0, "program", util::Text{"is listening on TCP port 5000", "está escutando na porta TCP 5000"}),
+                       event(0.1, "A", util::Text{"connected from port 41000", "conectou-se a partir da porta 41000"},
+                             Mark::connect),
+                       event(0.2, "A", util::Text{"the program closed the connection (FIN)", "o programa fechou a conexão (FIN)"},
+                             Mark::program_fin),
+                       event(0.3, "grader", util::Text{"the program ignored SIGTERM; killed",
+                                                       "o programa ignorou o SIGTERM; foi morto"})};
+    auto english = detail::plan(test, 240, "en");
+    auto portuguese = detail::plan(test, 240, "pt");
+    ASSERT_EQ(portuguese.rows.size(), english.rows.size());
+    for (std::size_t i = 0; i < english.rows.size(); ++i) {
+        SCOPED_TRACE(i);
+        EXPECT_EQ(portuguese.rows[i].kind, english.rows[i].kind);
+        EXPECT_EQ(portuguese.rows[i].style, english.rows[i].style);
+        EXPECT_EQ(portuguese.rows[i].from, english.rows[i].from);
+        EXPECT_EQ(portuguese.rows[i].to, english.rows[i].to);
+    }
+    EXPECT_EQ(portuguese.rows[0].first, "está escutando na porta TCP 5000");
+    EXPECT_EQ(portuguese.rows[1].first, "conectou-se a partir da porta 41000");
+    EXPECT_EQ(portuguese.rows[2].first, "FIN");
+    EXPECT_EQ(portuguese.rows[3].first, "corretor: o programa ignorou o SIGTERM; foi morto");
+    EXPECT_EQ(english.rows[1].first, "connected from port 41000");
+
+    Options options;
+    options.lang = "pt";
+    auto svg = render_svg(test, options);
+    EXPECT_EQ(lane_positions(svg).count("programa"), 1u) << svg;
+    EXPECT_EQ(lane_positions(render_svg(test)).count("program"), 1u);
+    EXPECT_EQ(svg.find("connected from port"), std::string::npos) << svg;
 }
 
 }  // namespace

@@ -132,7 +132,7 @@ Received receive(int fd, std::size_t bytes, std::size_t buffer_size = 4096) {
 std::vector<std::string> fault_events(const util::Transcript& transcript) {
     std::vector<std::string> events;
     for (const auto& entry : transcript.entries())
-        if (entry.text.starts_with("fault: ")) events.push_back(entry.text);
+        if (entry.text.en.starts_with("fault: ")) events.push_back(entry.text.en);
     return events;
 }
 

@@ -109,10 +109,10 @@ protected:
     }
 
     std::unique_ptr<Program> start(const LaunchSpec& s) {
-        std::string error;
+        util::Text error;
         auto program = Program::launch(io_.get_executor(), s, error);
-        EXPECT_TRUE(program) << error;
-        EXPECT_EQ(error, "");
+        EXPECT_TRUE(program) << error.en;
+        EXPECT_TRUE(error.empty());
         return program;
     }
 
@@ -160,22 +160,25 @@ TEST(ProgramExitStatus, DescribeEveryForm) {
 }
 
 TEST_F(ProgramTest, MissingCommandIsAnError) {
-    std::string error;
+    util::Text error;
     auto program = Program::launch(io_.get_executor(), spec({"sockgrade-no-such-command", "x"}), error);
     EXPECT_FALSE(program);
-    EXPECT_EQ(error, "command not found: 'sockgrade-no-such-command'");
+    EXPECT_EQ(error.en, "command not found: 'sockgrade-no-such-command'");
+    EXPECT_EQ(error.pt, "comando não encontrado: 'sockgrade-no-such-command'");
     EXPECT_FALSE(Program::launch(io_.get_executor(), spec({}), error));
-    EXPECT_EQ(error, "no command was given");
+    EXPECT_EQ(error.en, "no command was given");
+    EXPECT_EQ(error.pt, "nenhum comando foi dado");
 }
 
 // The file is there and executable, but the kernel cannot run it.
 TEST_F(ProgramTest, ExecFailureIsAnError) {
     write_file("not-a-program", "\x01\x02\x03 this is no executable format\n", fs::perms::owner_all);
-    std::string error;
+    util::Text error;
     auto program = Program::launch(io_.get_executor(), spec({"./not-a-program"}), error);
     EXPECT_FALSE(program);
-    EXPECT_THAT(error, HasSubstr("could not start './not-a-program'"));
-    EXPECT_THAT(error, HasSubstr("Exec format error"));
+    EXPECT_THAT(error.en, HasSubstr("could not start './not-a-program'"));
+    EXPECT_THAT(error.en, HasSubstr("Exec format error"));
+    EXPECT_THAT(error.pt, HasSubstr("não foi possível iniciar './not-a-program'"));
 }
 
 // Between fork and exec nothing of the grader may run: with a folder that does
@@ -195,7 +198,7 @@ TEST_F(ProgramTest, MissingFolderIsAnErrorAndRunsNothingOfTheGrader) {
     });
     auto s = spec({"/bin/true"});
     s.cwd = (folder_ / "no" / "such" / "folder").string();
-    std::string error;
+    util::Text error;
     auto program = Program::launch(io_.get_executor(), s, error);
     EXPECT_FALSE(program);
     EXPECT_FALSE(error.empty());
@@ -463,12 +466,12 @@ TEST_F(ProgramTest, WaitForExitUnderADeadlineGivesUp) {
 
 TEST(ProgramResolve, AbsolutePath) {
     EXPECT_EQ(resolve_executable("/bin/sh", "", "/").path, "/bin/sh");
-    EXPECT_EQ(resolve_executable("/bin/sh", "", "/").error, "");
-    EXPECT_EQ(resolve_executable("/no/such/tool", "/bin", "/").error, "'/no/such/tool' does not exist");
-    EXPECT_EQ(resolve_executable("/bin", "/bin", "/").error, "'/bin' is not an executable file");  // a folder
+    EXPECT_TRUE(resolve_executable("/bin/sh", "", "/").error.empty());
+    EXPECT_EQ(resolve_executable("/no/such/tool", "/bin", "/").error.en, "'/no/such/tool' does not exist");
+    EXPECT_EQ(resolve_executable("/bin", "/bin", "/").error.en, "'/bin' is not an executable file");  // a folder
 }
 
-TEST(ProgramResolve, NothingGiven) { EXPECT_EQ(resolve_executable("", "/bin", "/").error, "no command was given"); }
+TEST(ProgramResolve, NothingGiven) { EXPECT_EQ(resolve_executable("", "/bin", "/").error.en, "no command was given"); }
 
 class ProgramResolveFiles : public ::testing::Test {
 protected:
@@ -490,15 +493,19 @@ protected:
 TEST_F(ProgramResolveFiles, RelativePathIsFromTheWorkingFolder) {
     make(root_ / "work" / "server", true);
     auto found = resolve_executable("./server", "/usr/bin:/bin", (root_ / "work").string());
-    EXPECT_EQ(found.error, "");
+    EXPECT_TRUE(found.error.empty());
     EXPECT_EQ(fs::canonical(found.path), fs::canonical(root_ / "work" / "server"));
-    EXPECT_EQ(resolve_executable("./client", "/usr/bin:/bin", (root_ / "work").string()).error,
+    EXPECT_EQ(resolve_executable("./client", "/usr/bin:/bin", (root_ / "work").string()).error.en,
               "'./client' does not exist");
     make(root_ / "work" / "notes.txt", false);
-    EXPECT_EQ(resolve_executable("./notes.txt", "/usr/bin:/bin", (root_ / "work").string()).error,
+    EXPECT_EQ(resolve_executable("./notes.txt", "/usr/bin:/bin", (root_ / "work").string()).error.en,
               "'./notes.txt' is not an executable file");
+    EXPECT_EQ(resolve_executable("./notes.txt", "/usr/bin:/bin", (root_ / "work").string()).error.pt,
+              "'./notes.txt' não é um arquivo executável");
+    EXPECT_EQ(resolve_executable("./client", "/usr/bin:/bin", (root_ / "work").string()).error.pt,
+              "'./client' não existe");
     auto absolute = (root_ / "work" / "notes.txt").string();
-    EXPECT_EQ(resolve_executable(absolute, "/usr/bin:/bin", "/").error,
+    EXPECT_EQ(resolve_executable(absolute, "/usr/bin:/bin", "/").error.en,
               fmt::format("'{}' is not an executable file", absolute));
 }
 
@@ -510,8 +517,8 @@ TEST_F(ProgramResolveFiles, PathSearchInOrderSkippingNonExecutables) {
     EXPECT_EQ(resolve_executable("tool", path, "/").path, (root_ / "second" / "tool").string());
     fs::permissions(root_ / "first" / "tool", fs::perms::owner_all);
     EXPECT_EQ(resolve_executable("tool", path, "/").path, (root_ / "first" / "tool").string());
-    EXPECT_EQ(resolve_executable("nothing", path, "/").error, "command not found: 'nothing'");
-    EXPECT_EQ(resolve_executable("tool", "", "/").error, "command not found: 'tool'");
+    EXPECT_EQ(resolve_executable("nothing", path, "/").error.en, "command not found: 'nothing'");
+    EXPECT_EQ(resolve_executable("tool", "", "/").error.en, "command not found: 'tool'");
 }
 
 // An empty PATH entry means the current folder, which for the program is its
@@ -519,7 +526,7 @@ TEST_F(ProgramResolveFiles, PathSearchInOrderSkippingNonExecutables) {
 TEST_F(ProgramResolveFiles, EmptyPathEntryIsTheWorkingFolder) {
     make(root_ / "work" / "tool", true);
     auto found = resolve_executable("tool", "/nonexistent-dir:", (root_ / "work").string());
-    EXPECT_EQ(found.error, "");
+    EXPECT_TRUE(found.error.empty());
     ASSERT_FALSE(found.path.empty());
     EXPECT_EQ(fs::canonical(fs::path(found.path)), fs::canonical(root_ / "work" / "tool"));
 }

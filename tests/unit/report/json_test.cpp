@@ -63,6 +63,9 @@ TEST(JsonReport, SpeaksTheChosenLanguage) {
     EXPECT_EQ(report["title"], "Servidor de chat");
     EXPECT_EQ(report["tests"][1]["message"], "B recebeu \"sai\x01 <&>\" em vez de \"ola 7f3a ação\".");
     EXPECT_EQ(report["tests"][2]["title"], "A client joins later");  // no Portuguese given
+    // Transcript events too, as the message; "party" stays the name scripts match.
+    EXPECT_EQ(report["tests"][1]["transcript"][0], (json{{"t", 0}, {"party", "program"}, {"dir", "*"}, {"text", "iniciado"}}));
+    EXPECT_EQ(render_parsed(testing::mixed(), Options{})["tests"][1]["transcript"][0]["text"], "started");
 }
 
 TEST(JsonReport, ShowsStudentsOnlyTheOutcomeOfHiddenTests) {
@@ -84,7 +87,7 @@ TEST(JsonReport, ShowsStudentsOnlyTheOutcomeOfHiddenTests) {
 TEST(JsonReport, NeverThrowsOnInvalidUtf8) {
     auto result = testing::mixed();
     result.tests[1].message.en = "bad \xff\xfe bytes";
-    result.tests[1].transcript[0].text = "\xc3";
+    result.tests[1].transcript[0].text = {"\xc3", {}};
     std::string text;
     ASSERT_NO_THROW(text = render(result, Format::json, {}));
     const auto report = json::parse(text);

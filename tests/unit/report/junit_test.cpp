@@ -49,7 +49,7 @@ runner::ScenarioResult hostile() {
         test.message = {bytes, bytes};
         test.feedback = {bytes, bytes};
         test.where = bytes + ":12";
-        test.transcript.push_back({1.0, bytes, '<', bytes});
+        test.transcript.push_back({1.0, bytes, '<', {bytes, {}}});
     }
     return result;
 }

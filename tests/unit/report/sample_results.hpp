@@ -12,7 +12,12 @@ using runner::TestResult;
 using runner::TranscriptEntry;
 
 inline TranscriptEntry entry(double seconds, std::string party, char direction, std::string text) {
-    return {seconds, std::move(party), direction, std::move(text)};
+    return {seconds, std::move(party), direction, {std::move(text), {}}};
+}
+
+// An event with its words in both languages, as the runner records them.
+inline TranscriptEntry event(double seconds, std::string party, std::string en, std::string pt) {
+    return {seconds, std::move(party), '*', {std::move(en), std::move(pt)}};
 }
 
 // Every test passes.
@@ -31,7 +36,7 @@ inline ScenarioResult all_passing() {
     echo.message = {"The echo arrived.", "O eco chegou."};
     echo.seconds = 0.25;
     echo.passes = 1;
-    echo.transcript = {entry(0, "program", '*', "started"), entry(0.1, "A", '>', R"("ping\n")"),
+    echo.transcript = {event(0, "program", "started", "iniciado"), entry(0.1, "A", '>', R"("ping\n")"),
                        entry(0.101, "A", '<', R"("ping\n")")};
 
     TestResult many;
@@ -65,7 +70,7 @@ inline ScenarioResult mixed() {
     broadcast.points = broadcast.max_points = 2;
     broadcast.seconds = 0.812;
     broadcast.passes = 1;
-    broadcast.transcript = {entry(0, "program", '*', "started")};
+    broadcast.transcript = {event(0, "program", "started", "iniciado")};
 
     TestResult reset;
     reset.name = "reset-leave";
@@ -80,11 +85,11 @@ inline ScenarioResult mixed() {
     reset.where = "chat-server.yaml:40";
     reset.seconds = 2.1;
     reset.passes = 0;
-    reset.transcript.push_back(entry(0, "program", '*', "started"));
+    reset.transcript.push_back(event(0, "program", "started", "iniciado"));
     for (int i = 1; i <= 22; ++i)
         reset.transcript.push_back(entry(0.01 * i, i % 2 ? "A" : "B", i % 2 ? '>' : '<',
                                          "\"line " + std::to_string(i) + "\\n\""));
-    reset.transcript.push_back(entry(0.3, "C", '*', "reset"));
+    reset.transcript.push_back(event(0.3, "C", "reset", "resetou"));
     reset.transcript.push_back(entry(0.401, "A", '>', R"("ola 7f3a ação\n")"));
     reset.transcript.push_back(entry(0.412, "stdout", '<', R"("sai\x01 <&>\n")"));
 
@@ -108,7 +113,8 @@ inline ScenarioResult mixed() {
     secret.feedback = {"Read in a loop; do not buffer everything.", "Leia em laço; não guarde tudo."};
     secret.where = "chat-server.yaml:77";
     secret.seconds = 3;
-    secret.transcript = {entry(0, "program", '*', "started"), entry(1.5, "program", '*', "exited with status 139")};
+    secret.transcript = {event(0, "program", "started", "iniciado"),
+                         event(1.5, "program", "exited with status 139", "terminou com status 139")};
 
     TestResult burst;
     burst.name = "burst-order";

@@ -34,7 +34,7 @@ TEST(TextReport, SaysWhichRunFailedAndShowsAPassingRunBesideIt) {
     burst.failed_runs = {2, 3, 5, 6, 7, 8, 10};
     burst.passing_run = 1;
     burst.passing_seed = 1000;
-    burst.passing_transcript = {{0.2, "B", '<', R"("msg 1\nmsg 2\nmsg 3\n")"}};
+    burst.passing_transcript = {{0.2, "B", '<', {R"("msg 1\nmsg 2\nmsg 3\n")", {}}}};
     const auto text = render(result, Format::text, options());
     EXPECT_TRUE(contains(text, "flaky: passed 3 of 10 runs; failed: runs 2, 3, 5, 6, 7, 8 and 10")) << text;
     const auto failed = text.find("transcript of run 2 of 10 (failed; replay it with --seed 1001 --only burst-order):");
@@ -63,7 +63,7 @@ TEST(TextReport, GivesThePassRateOfEveryRepeatedTest) {
 TEST(TextReport, NeverPassesAProgramsControlBytesToTheTerminal) {
     auto result = testing::mixed();
     result.tests[1].message.en = "evil \x1b[2J\x1b]0;title\x07 \xc2\x9b bytes";
-    result.tests[1].transcript.back().text = "\x1b[31m";
+    result.tests[1].transcript.back().text = {"\x1b[31m", {}};
     const auto text = render(result, Format::text, options());
     EXPECT_FALSE(contains(text, "\x1b"));
     EXPECT_FALSE(contains(text, "\x07"));
@@ -105,6 +105,30 @@ TEST(TextReport, SpeaksPortuguese) {
     EXPECT_TRUE(contains(text, "instável: passou em 7 de 10 execuções"));
     EXPECT_TRUE(contains(text, "em chat-server.yaml:40"));
     EXPECT_TRUE(contains(text, "A client joins later"));  // no Portuguese title: English
+}
+
+// The transcript's events and the program's name follow the language; what
+// the program sent, peers' names and stdout are shown as they are.
+TEST(TextReport, TranscriptEventsFollowTheLanguage) {
+    const auto pt = render(testing::mixed(), Format::text, options("pt"));
+    EXPECT_TRUE(contains(pt, "+0.000s programa · iniciado\n")) << pt;
+    EXPECT_TRUE(contains(pt, "+1.500s programa · terminou com status 139\n")) << pt;
+    EXPECT_TRUE(contains(pt, "+0.300s C      · resetou\n")) << pt;
+    EXPECT_TRUE(contains(pt, R"(+0.412s stdout < "sai\x01 <&>\n")")) << pt;
+    EXPECT_FALSE(contains(pt, "started")) << pt;
+    EXPECT_FALSE(contains(pt, " program ")) << pt;
+
+    const auto en = render(testing::mixed(), Format::text, options("en"));
+    EXPECT_TRUE(contains(en, "+0.000s program · started\n")) << en;
+    EXPECT_TRUE(contains(en, "+0.300s C      · reset\n")) << en;
+    EXPECT_FALSE(contains(en, "iniciado")) << en;
+}
+
+TEST(TextReport, AnEventWithoutPortugueseWordsIsShownInEnglish) {
+    auto result = testing::mixed();
+    result.tests[3].transcript.push_back({2.0, "grader", '*', {"a note only in English", {}}});
+    const auto pt = render(result, Format::text, options("pt"));
+    EXPECT_TRUE(contains(pt, "+2.000s corretor · a note only in English\n")) << pt;
 }
 
 TEST(TextReport, ShowsPassingTranscriptsOnlyWhenAsked) {

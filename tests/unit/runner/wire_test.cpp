@@ -24,12 +24,12 @@ TestResult full_result() {
     r.capture = "/tmp/caps/broadcast.pcapng";
     r.capture_note = "cut at 8.0 MiB: 3 more packets (12 KiB) not kept";
     r.diagram = "/tmp/pics/broadcast.svg";
-    r.transcript = {{0.0, "program", '*', "started"},
-                    {0.05, "A", '*', "connected from port 41000", util::Mark::connect},
-                    {0.06, "B", '*', "the program reset the connection (RST)", util::Mark::program_rst},
-                    {0.401, "A", '>', "\"ola 7f3a\\n\""},
-                    {0.412, "B", '<', "\"ola 7f3a\""},
-                    {1.0 / 3.0, "stdout", '<', "\"日本 ação 🎉\""}};
+    r.transcript = {{0.0, "program", '*', {"started", "iniciado"}},
+                    {0.05, "A", '*', {"connected from port 41000", "conectou-se a partir da porta 41000"}, util::Mark::connect},
+                    {0.06, "B", '*', {"the program reset the connection (RST)", {}}, util::Mark::program_rst},
+                    {0.401, "A", '>', {"\"ola 7f3a\\n\"", {}}},
+                    {0.412, "B", '<', {"\"ola 7f3a\"", {}}},
+                    {1.0 / 3.0, "stdout", '<', {"\"日本 ação 🎉\"", {}}}};
     return r;
 }
 
@@ -45,6 +45,19 @@ TEST(RunnerWire, ResultsWithoutPicturesReadAsBefore) {
     EXPECT_EQ(bytes.find("failed_at"), std::string::npos);
     EXPECT_EQ(bytes.find("capture"), std::string::npos);
     EXPECT_EQ(bytes.find("mark"), std::string::npos);
+    EXPECT_EQ(bytes.find("text_pt"), std::string::npos);
+}
+
+TEST(RunnerWire, EventsCarryTheirPortugueseWordsDataDoesNot) {
+    auto bytes = to_wire(full_result());
+    EXPECT_NE(bytes.find(R"("text":"started","text_pt":"iniciado")"), std::string::npos) << bytes;
+    // Bytes the program sent are the same in every language: no second copy.
+    EXPECT_EQ(bytes.find(R"("text_pt":"\"ola)"), std::string::npos) << bytes;
+    auto back = from_wire(bytes);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->transcript.at(1).text.pt, "conectou-se a partir da porta 41000");
+    EXPECT_EQ(back->transcript.at(2).text.pt, "");
+    EXPECT_EQ(back->transcript.at(2).text.in("pt"), "the program reset the connection (RST)");
 }
 
 TEST(RunnerWire, RoundTripsEveryField) {
@@ -94,7 +107,7 @@ TEST(RunnerWire, RoundTripsWhichRunsFailedAndAPassingRun) {
     original.failed_runs = {2, 5};
     original.passing_run = 1;
     original.passing_seed = 4000000001ULL;
-    original.passing_transcript = {{0.25, "B", '<', "\"ok\\n\""}};
+    original.passing_transcript = {{0.25, "B", '<', {"\"ok\\n\"", {}}}};
     auto back = from_wire(to_wire(original));
     ASSERT_TRUE(back);
     EXPECT_EQ(back->run, 2);
@@ -103,7 +116,7 @@ TEST(RunnerWire, RoundTripsWhichRunsFailedAndAPassingRun) {
     EXPECT_EQ(back->passing_run, 1);
     EXPECT_EQ(back->passing_seed, 4000000001ULL);
     ASSERT_EQ(back->passing_transcript.size(), 1u);
-    EXPECT_EQ(back->passing_transcript[0].text, "\"ok\\n\"");
+    EXPECT_EQ(back->passing_transcript[0].text.en, "\"ok\\n\"");
     EXPECT_EQ(back->passing_transcript[0].direction, '<');
 }
 
@@ -122,7 +135,7 @@ TEST(RunnerWire, RoundTripsDefaults) {
 TEST(RunnerWire, ControlCharactersAndNulSurvive) {
     TestResult r;
     r.name = std::string("nul\0inside", 10);
-    r.transcript = {{0, "grader", '*', std::string("tab\tnewline\ncr\r\x01\x7f")}};
+    r.transcript = {{0, "grader", '*', {std::string("tab\tnewline\ncr\r\x01\x7f"), {}}}};
     auto back = from_wire(to_wire(r));
     ASSERT_TRUE(back);
     EXPECT_EQ(back->name, r.name);
@@ -137,13 +150,13 @@ TEST(RunnerWire, InvalidUtf8BecomesReplacementCharacters) {
     TestResult r;
     r.name = "t";
     r.message = {"got \xff\xfe!", "ok"};
-    r.transcript = {{0.5, "stdout", '*', "raw \xc3( end"}};
+    r.transcript = {{0.5, "stdout", '*', {"raw \xc3( end", {}}}};
     auto bytes = to_wire(r);
     auto back = from_wire(bytes);
     ASSERT_TRUE(back) << "to_wire must not fail on non-UTF-8 text";
     EXPECT_EQ(back->message.en, "got \xEF\xBF\xBD\xEF\xBF\xBD!");
     EXPECT_EQ(back->message.pt, "ok");
-    EXPECT_EQ(back->transcript.at(0).text, "raw \xEF\xBF\xBD( end");
+    EXPECT_EQ(back->transcript.at(0).text.en, "raw \xEF\xBF\xBD( end");
     EXPECT_EQ(back->transcript.at(0).seconds, 0.5);
 }
 

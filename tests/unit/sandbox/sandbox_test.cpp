@@ -511,9 +511,9 @@ TEST(SandboxEndAll, FailedLaunchDoesNotHangTheWorker) {
             spec.argv = {submission.string()};
             spec.cwd = folder.string();
             spec.env = {{"PATH", "/usr/bin:/bin"}};
-            std::string error;
+            util::Text error;
             auto program = process::Program::launch(io.get_executor(), spec, error);
-            return program ? std::string("started?") : error;
+            return program ? std::string("started?") : error.en;
         },
         with_timeout(10s));
     double elapsed = ms_since(start);

@@ -9,6 +9,17 @@
 namespace sockgrade::util {
 namespace {
 
+TEST(BilingualText, ShowsTheReadersLanguageAndFallsBackToEnglish) {
+    const Text both{"closed (end of input)", "fechado (fim da entrada)"};
+    EXPECT_EQ(both.in("en"), "closed (end of input)");
+    EXPECT_EQ(both.in("pt"), "fechado (fim da entrada)");
+    EXPECT_EQ(both.in("fr"), "closed (end of input)");  // a language we do not speak: English
+    const Text english_only{"\"ola\\n\"", {}};          // a program's bytes: not translated
+    EXPECT_EQ(english_only.in("pt"), "\"ola\\n\"");
+    EXPECT_TRUE(Text{}.empty());
+    EXPECT_FALSE(english_only.empty());
+}
+
 TEST(TextPrintable, KeepsAsciiAndValidUtf8) {
     EXPECT_EQ(printable("ola mundo"), "ola mundo");
     EXPECT_EQ(printable("ação é 日本 🎉"), "ação é 日本 🎉");
