@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/cli.hpp"
 #include "cli/commands.hpp"
@@ -12,6 +13,7 @@
 #include "runner/runner.hpp"
 #include "sandbox/sandbox.hpp"
 #include "scenario/loader.hpp"
+#include "util/did_you_mean.hpp"
 
 namespace sockgrade::cli {
 
@@ -34,9 +36,18 @@ std::vector<std::string> scenario_search_dirs() {
 std::optional<scenario::Scenario> load_scenario(const std::string& name_or_path, const std::string& lang) {
     auto path = scenario::find_scenario(name_or_path, scenario_search_dirs());
     if (!path) {
-        print_error(lang, {fmt::format("no scenario '{}' (not a file, nor a shipped scenario name)", name_or_path),
-                           fmt::format("não há cenário '{}' (não é um arquivo nem o nome de um cenário do sockgrade)",
-                                       name_or_path)});
+        util::Text error{fmt::format("no scenario '{}' (not a file, nor a shipped scenario name)", name_or_path),
+                         fmt::format("não há cenário '{}' (não é um arquivo nem o nome de um cenário do sockgrade)",
+                                     name_or_path)};
+        auto names = scenario::scenario_names(scenario_search_dirs());
+        if (auto meant = util::closest_match(name_or_path, names)) {
+            error.en += fmt::format("; did you mean '{}'?", *meant);
+            error.pt += fmt::format("; você quis dizer '{}'?", *meant);
+        } else if (!names.empty()) {
+            error.en += fmt::format("; the scenarios: {}", fmt::join(names, ", "));
+            error.pt += fmt::format("; os cenários: {}", fmt::join(names, ", "));
+        }
+        print_error(lang, error);
         return std::nullopt;
     }
     auto loaded = scenario::load_file(*path);

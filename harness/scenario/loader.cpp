@@ -4,6 +4,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -127,6 +128,19 @@ std::optional<std::string> find_scenario(const std::string& name_or_path, const 
         }
     }
     return std::nullopt;
+}
+
+std::vector<std::string> scenario_names(const std::vector<std::string>& search_dirs) {
+    std::set<std::string> names;
+    for (const auto& dir : search_dirs) {
+        std::error_code code;
+        for (const auto& entry : fs::directory_iterator(dir, code)) {
+            auto extension = entry.path().extension();
+            if ((extension == ".yaml" || extension == ".yml") && entry.is_regular_file(code))
+                names.insert(entry.path().stem().string());
+        }
+    }
+    return {names.begin(), names.end()};
 }
 
 std::string format_errors(const std::vector<Error>& errors) {

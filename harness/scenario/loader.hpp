@@ -36,6 +36,10 @@ LoadResult load_string(const std::string& yaml, const std::string& file_name);
 // <dir>/chat-server.yaml (or .yml) in the first of `search_dirs` that has it.
 std::optional<std::string> find_scenario(const std::string& name_or_path, const std::vector<std::string>& search_dirs);
 
+// The short names of the scenarios in `search_dirs` (their *.yaml and *.yml
+// files), sorted, each once: what a misspelt name may have meant.
+std::vector<std::string> scenario_names(const std::vector<std::string>& search_dirs);
+
 // One error per line, each ended by a newline (what `sockgrade validate` prints).
 std::string format_errors(const std::vector<Error>& errors);
 

@@ -30,7 +30,20 @@ TEST(e2eErrors, AnUnknownScenarioNameIsExit2WithAClearMessage) {
     ASSERT_FALSE(run.timed_out) << run.describe();
     EXPECT_EQ(run.exit_code, 2) << run.describe();
     EXPECT_THAT(run.err, HasSubstr("no scenario 'no-such-lab-e2e'")) << run.describe();
+    EXPECT_THAT(run.err, HasSubstr("; the scenarios: chat-client, chat-server, chat-server-robust, tcp-client, tcp-server, "
+                                   "udp-client, udp-server"))
+        << run.describe();
     EXPECT_EQ(run.out, "") << run.describe();
+}
+
+TEST(e2eErrors, AMisspeltScenarioNameGetsADidYouMean) {
+    auto run = run_sockgrade({"run", "chat-sever", "--", "python3", fixture("hardcoded_5000.py")});
+    EXPECT_EQ(run.exit_code, 2) << run.describe();
+    EXPECT_EQ(run.err, "sockgrade: no scenario 'chat-sever' (not a file, nor a shipped scenario name); did you mean "
+                       "'chat-server'?\n");
+    auto pt = run_sockgrade({"run", "tcp_server", "--lang", "pt", "--", "python3", fixture("hardcoded_5000.py")});
+    EXPECT_EQ(pt.exit_code, 2) << pt.describe();
+    EXPECT_THAT(pt.err, HasSubstr("; você quis dizer 'tcp-server'?\n")) << pt.describe();
 }
 
 TEST(e2eErrors, OnlyWithAnUnknownTestIsExit2AndListsTheTests) {
