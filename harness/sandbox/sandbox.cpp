@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <dirent.h>
 #include <filesystem>
@@ -64,9 +65,26 @@ std::optional<std::string> loopback_up() {
     return error;
 }
 
+// The parent of the calling process as the host sees it (getppid() says 0 to
+// a PID namespace's init, whose parent is outside): from /proc/self/stat.
+pid_t host_parent() {
+    char stat[512] = {};
+    int fd = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t got = ::read(fd, stat, sizeof stat - 1);
+    ::close(fd);
+    const char* after_name = got > 0 ? std::strrchr(stat, ')') : nullptr;
+    char state = 0;
+    int parent = -1;
+    if (!after_name || std::sscanf(after_name + 1, " %c %d", &state, &parent) != 2) return -1;
+    return parent;
+}
+
 // The PID namespace's init: reaps orphans until it is killed, and dies with the worker.
-[[noreturn]] void run_namespace_init() {
+[[noreturn]] void run_namespace_init(pid_t worker) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // A worker that ended before the line above took effect sends no signal: then go now.
+    if (host_parent() != worker) ::_exit(0);
     ::close_range(0, ~0U, 0);
     sigset_t child_signal;
     sigemptyset(&child_signal);
@@ -100,9 +118,10 @@ std::optional<std::string> enter_namespaces() {
             return errno_text("writing the user namespace's id maps");
     }
     if (auto error = loopback_up()) return error;
+    const pid_t worker = ::getpid();
     pid_t init = ::fork();
     if (init < 0) return errno_text("fork of the namespace init");
-    if (init == 0) run_namespace_init();
+    if (init == 0) run_namespace_init(worker);
     namespace_init = init;
     in_pid_namespace = true;
     return std::nullopt;

@@ -217,6 +217,34 @@ TEST(SandboxWorker, ExitWithoutPayloadIsReportedAsAnError) {
     EXPECT_EQ(outcome.error, "the test worker exited with status 7");
 }
 
+// A worker that ends at once may end before its PID namespace's init has asked
+// to die with it (PR_SET_PDEATHSIG): the init must still go, not sleep forever
+// as an orphan. A race, so it is run many times.
+TEST(SandboxWorker, TheNamespaceInitEndsWithAWorkerThatExitsAtOnce) {
+    std::vector<std::pair<pid_t, unsigned long long>> inits;
+    for (int round = 0; round < 40; ++round) {
+        Pipe report;
+        auto outcome = run_in_worker(
+            [&](const Isolation& isolation) -> std::string {
+                report.close_read();
+                // The worker's only child so far is the init (there is none without namespaces).
+                std::ifstream children(fmt::format("/proc/self/task/{}/children", ::getpid()));
+                pid_t init = 0;
+                if (isolation.namespaces && (children >> init)) write_all(report.write, fmt::format("{}\n", init));
+                ::_exit(7);
+            },
+            with_timeout(20s));
+        report.close_write();
+        EXPECT_EQ(outcome.error, "the test worker exited with status 7");
+        auto line = read_lines(report.read, 1, Clock::now() + 5s);
+        if (line.empty()) GTEST_SKIP() << "no PID namespace here: no init to end";
+        pid_t init = std::stoi(line);
+        if (auto info = proc_info(init)) inits.emplace_back(init, info->start);
+    }
+    for (const auto& [init, start] : inits)
+        EXPECT_TRUE(ends_within(init, start, 5000ms)) << "the namespace init " << init << " outlived its worker";
+}
+
 // A body that never returns: the worker is killed at the timeout, and so is
 // what it started; the grader is not held up.
 TEST(SandboxWorker, HangIsKilledAtTheTimeout) {
