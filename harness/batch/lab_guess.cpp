@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "batch/files.hpp"
+#include "util/text.hpp"
 
 namespace sockgrade::batch {
 
@@ -179,13 +180,6 @@ std::string lower(std::string text) {
 }
 
 // "a", "a or b", "a, b or c"
-// "a, b or c" ("a, b ou c" with or_word " ou ").
-std::string alternatives(const std::vector<std::string>& items, const char* or_word = " or ") {
-    std::string text;
-    for (std::size_t i = 0; i < items.size(); ++i)
-        text += (i == 0 ? "" : i + 1 == items.size() ? or_word : ", ") + items[i];
-    return text;
-}
 
 }  // namespace
 
@@ -285,10 +279,10 @@ util::Text LabGuess::question() const {
     std::vector<std::string> options;
     for (const auto& lab : labs) options.push_back("--lab " + lab);
     return {fmt::format("cannot tell which lab this is: {}, which fits {}; say which with {} (or lab: in .sockgrade.yaml)",
-                        why.en, alternatives(labs), alternatives(options)),
+                        why.en, util::join_words(labs, " or "), util::join_words(options, " or ")),
             fmt::format("não dá para saber qual é o exercício: {}, o que combina com {}; diga qual com {} (ou lab: no "
                         ".sockgrade.yaml)",
-                        why.in("pt"), alternatives(labs, " ou "), alternatives(options, " ou "))};
+                        why.in("pt"), util::join_words(labs, " ou "), util::join_words(options, " ou "))};
 }
 
 }  // namespace sockgrade::batch

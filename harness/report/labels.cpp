@@ -1,6 +1,11 @@
 #include "report/labels.hpp"
 
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
+
+#include "util/text.hpp"
 
 namespace sockgrade::report::detail {
 
@@ -74,11 +79,9 @@ std::string Labels::pass_rate(int passes, int runs) const {
 }
 
 std::string Labels::failed_runs(const std::vector<int>& runs) const {
-    std::string list;
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        if (i > 0) list += i + 1 == runs.size() ? (portuguese ? " e " : " and ") : ", ";
-        list += std::to_string(runs[i]);
-    }
+    std::vector<std::string> numbers;
+    for (int run : runs) numbers.push_back(std::to_string(run));
+    auto list = util::join_words(numbers, portuguese ? " e " : " and ");
     if (portuguese) return fmt::format("falhou: {} {}", runs.size() == 1 ? "execução" : "execuções", list);
     return fmt::format("failed: {} {}", runs.size() == 1 ? "run" : "runs", list);
 }

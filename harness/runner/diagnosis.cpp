@@ -8,15 +8,6 @@ namespace sockgrade::runner {
 
 namespace {
 
-std::string listed(const std::vector<std::string>& names, const char* and_word) {
-    std::string out;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (i > 0) out += i + 1 == names.size() ? fmt::format(" {} ", and_word) : ", ";
-        out += names[i];
-    }
-    return out;
-}
-
 // "b did not..." -> "B did not...": the message now starts a sentence of its own.
 std::string sentence(std::string text) {
     if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
@@ -25,7 +16,7 @@ std::string sentence(std::string text) {
 
 }  // namespace
 
-Text names_list(const std::vector<std::string>& names) { return {listed(names, "and"), listed(names, "e")}; }
+Text names_list(const std::vector<std::string>& names) { return {util::join_words(names, " and "), util::join_words(names, " e ")}; }
 
 Text never_accepted(const std::vector<std::string>& unaccepted, const std::vector<std::string>& serving) {
     auto who = names_list(unaccepted);

@@ -72,15 +72,6 @@ std::string describe(const YAML::Node& node) {
     return quote(text);
 }
 
-std::string join_words(const std::vector<std::string>& words, std::string_view last_separator) {
-    std::string out;
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        if (i > 0) out += (i + 1 == words.size()) ? std::string(last_separator) : ", ";
-        out += words[i];
-    }
-    return out;
-}
-
 std::string count_word(std::size_t count) {
     static const char* const words[] = {"none", "one", "two", "three", "four", "five", "six"};
     return count < std::size(words) ? words[count] : std::to_string(count);

@@ -38,8 +38,7 @@ Mark mark_of(const YAML::Node& node, Mark fallback = {});
 // a number as written, or a short quoted text.
 std::string describe(const YAML::Node& node);
 
-// "A, B and C" / "A or B": lists of names in messages.
-std::string join_words(const std::vector<std::string>& words, std::string_view last_separator = " and ");
+using util::join_words;
 
 // "two" for 2: counts in messages.
 std::string count_word(std::size_t count);

@@ -128,4 +128,13 @@ std::optional<std::string> substitute(std::string_view pattern, const Variables&
     return out;
 }
 
+std::string join_words(const std::vector<std::string>& words, std::string_view last_separator) {
+    std::string out;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (i > 0) out += (i + 1 == words.size()) ? std::string(last_separator) : ", ";
+        out += words[i];
+    }
+    return out;
+}
+
 }  // namespace sockgrade::util

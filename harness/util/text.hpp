@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sockgrade::util {
 
@@ -26,6 +27,9 @@ std::string printable(std::string_view bytes, std::size_t max_bytes = 200);
 
 // printable() in double quotes.
 std::string quoted(std::string_view bytes, std::size_t max_bytes = 200);
+
+// "A, B and C" / "A or B" / "A, B e C": lists of names in messages.
+std::string join_words(const std::vector<std::string>& words, std::string_view last_separator = " and ");
 
 // A short random hex string, different in every test run.
 std::string make_nonce();
