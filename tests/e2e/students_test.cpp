@@ -1,5 +1,6 @@
-// The student-style programs in tests/fixtures/students/ and examples/ get the
-// verdict a careful teacher gives them (expected.yaml, .sockgrade.yaml).
+// The student-style programs in tests/fixtures/students/ get the verdict a
+// careful teacher gives them (expected.yaml). The examples/ are graded the way
+// a student grades them, with `sockgrade check` (check_test.cpp).
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -43,13 +44,6 @@ std::vector<Submission> submissions() {
         s.why = item["why"].as<std::string>("");
         s.source = students / file;
         all.push_back(s);
-    }
-    fs::path examples = fs::path(SOCKGRADE_TESTS_DIR).parent_path() / "examples";
-    for (const auto& dir : fs::directory_iterator(examples)) {
-        if (!fs::exists(dir.path() / ".sockgrade.yaml")) continue;
-        auto config = YAML::LoadFile((dir.path() / ".sockgrade.yaml").string());
-        all.push_back({"example-" + dir.path().filename().string(), config["lab"].as<std::string>(),
-                       config["run"].as<std::string>(), config["expect"].as<std::string>(), dir.path(), ""});
     }
     return all;
 }
