@@ -171,15 +171,8 @@ int check_command(const CheckArgs& args) {
         return ExitStatus::error;
     }
 
-    std::string capture_dir, diagram_dir;
-    util::Text folder_error;
-    if (!args.capture_dir.empty()) capture_dir = prepare_folder(args.capture_dir, "--capture", folder_error).value_or("");
-    if (folder_error.empty() && !args.diagram_dir.empty())
-        diagram_dir = prepare_folder(args.diagram_dir, "--diagram", folder_error).value_or("");
-    if (!folder_error.empty()) {
-        print_error(lang, folder_error);
-        return ExitStatus::error;
-    }
+    auto folders = prepare_picture_folders(args.capture_dir, args.diagram_dir, lang);
+    if (!folders) return ExitStatus::error;
 
     std::cout << fmt::format("{} {} ({})\n", say({"lab:", "exercício:"}), scenario->name, say(lab.source));
     std::cout.flush();
@@ -222,7 +215,7 @@ int check_command(const CheckArgs& args) {
     std::cout.flush();
 
     runner::RunOptions options;
-    options.capture_dir = capture_dir;
+    options.capture_dir = folders->capture;
     options.capture_all = args.capture_all;
     options.command = batch::shell_command(plan.run);
     options.cwd = prepared.workdir;
@@ -239,8 +232,8 @@ int check_command(const CheckArgs& args) {
     auto result = runner::run_scenario(*scenario, options);
     result.command = fmt::format("{} ({} {})", plan.run, say({"in a copy of", "numa cópia de"}), dir);
     drop_hidden_captures(result, view.student_view);
-    if (!diagram_dir.empty())
-        for (const auto& path : write_diagrams(result, diagram_dir, view.lang, view.student_view))
+    if (!folders->diagram.empty())
+        for (const auto& path : write_diagrams(result, folders->diagram, view.lang, view.student_view))
             result.errors.push_back(fmt::format("could not write {}", path));
     std::cout << "\n" << report::render(result, report::Format::text, view);
     if (!result.errors.empty()) {

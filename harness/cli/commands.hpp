@@ -112,8 +112,14 @@ void add_replay_options(CLI::App& command, std::optional<std::uint64_t>& seed, s
 util::Text unknown_test_error(const scenario::Scenario& scenario, const std::vector<std::string>& only);
 // Options shared by `run` and `check`: --capture DIR, --capture-all, --diagram DIR.
 void add_picture_options(CLI::App& command, std::string& capture_dir, bool& capture_all, std::string& diagram_dir);
-// DIR made (if need be) and absolute, or nullopt with `error` set ("--capture DIR: ...").
-std::optional<std::string> prepare_folder(const std::string& dir, const char* option, util::Text& error);
+// Both folders of --capture and --diagram prepared (empty when not asked for);
+// nullopt, once it has said why, when one cannot be made.
+struct PictureFolders {
+    std::string capture;
+    std::string diagram;
+};
+std::optional<PictureFolders> prepare_picture_folders(const std::string& capture_dir, const std::string& diagram_dir,
+                                                      const std::string& lang);
 // Writes DIR/<test>.svg for every test the reader may see and records each
 // path in its result. Returns the files that could not be written.
 std::vector<std::string> write_diagrams(runner::ScenarioResult& result, const std::string& dir, const std::string& lang,

@@ -21,6 +21,9 @@ void add_picture_options(CLI::App& command, std::string& capture_dir, bool& capt
     command.add_option("--diagram", diagram_dir, "write a sequence diagram (SVG) of every test to DIR")->type_name("DIR");
 }
 
+namespace {
+
+// DIR made (if need be) and absolute, or nullopt with `error` set ("--capture DIR: ...").
 std::optional<std::string> prepare_folder(const std::string& dir, const char* option, util::Text& error) {
     std::error_code ec;
     auto path = fs::absolute(dir, ec).lexically_normal();
@@ -34,6 +37,21 @@ std::optional<std::string> prepare_folder(const std::string& dir, const char* op
     auto text = path.string();
     while (text.size() > 1 && text.back() == '/') text.pop_back();
     return text;
+}
+
+}  // namespace
+
+std::optional<PictureFolders> prepare_picture_folders(const std::string& capture_dir, const std::string& diagram_dir,
+                                                      const std::string& lang) {
+    PictureFolders folders;
+    util::Text error;
+    if (!capture_dir.empty()) folders.capture = prepare_folder(capture_dir, "--capture", error).value_or("");
+    if (error.empty() && !diagram_dir.empty()) folders.diagram = prepare_folder(diagram_dir, "--diagram", error).value_or("");
+    if (!error.empty()) {
+        print_error(lang, error);
+        return std::nullopt;
+    }
+    return folders;
 }
 
 std::vector<std::string> write_diagrams(runner::ScenarioResult& result, const std::string& dir, const std::string& lang,

@@ -154,18 +154,11 @@ int run_command(const RunArgs& args) {
             return ExitStatus::error;
         }
 
-    std::string capture_dir, diagram_dir;
-    util::Text folder_error;
-    if (!args.capture_dir.empty()) capture_dir = prepare_folder(args.capture_dir, "--capture", folder_error).value_or("");
-    if (folder_error.empty() && !args.diagram_dir.empty())
-        diagram_dir = prepare_folder(args.diagram_dir, "--diagram", folder_error).value_or("");
-    if (!folder_error.empty()) {
-        print_error(lang, folder_error);
-        return ExitStatus::error;
-    }
+    auto folders = prepare_picture_folders(args.capture_dir, args.diagram_dir, lang);
+    if (!folders) return ExitStatus::error;
 
     runner::RunOptions options;
-    options.capture_dir = capture_dir;
+    options.capture_dir = folders->capture;
     options.capture_all = args.capture_all;
     options.command = args.command;
     options.cwd = args.dir.empty() ? fs::current_path().string() : fs::absolute(args.dir).string();
@@ -195,8 +188,8 @@ int run_command(const RunArgs& args) {
         if (progress) std::cerr << fmt::format("  {} {}\n", test.passed ? "ok  " : "FAIL", test.name);
     });
     drop_hidden_captures(result, view.student_view);
-    if (!diagram_dir.empty())
-        for (const auto& path : write_diagrams(result, diagram_dir, view.lang, view.student_view))
+    if (!folders->diagram.empty())
+        for (const auto& path : write_diagrams(result, folders->diagram, view.lang, view.student_view))
             result.errors.push_back(fmt::format("could not write {}", path));
 
     bool text_on_terminal = false;

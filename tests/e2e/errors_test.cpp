@@ -36,6 +36,20 @@ TEST(e2eErrors, AnUnknownScenarioNameIsExit2WithAClearMessage) {
     EXPECT_EQ(run.out, "") << run.describe();
 }
 
+TEST(e2eErrors, APictureFolderThatCannotBeMadeIsExit2BeforeAnythingRuns) {
+    TempDir dir;
+    std::ofstream(dir.path() / "file") << "a file, not a folder\n";
+    const auto under_a_file = (dir.path() / "file" / "pictures").string();
+    auto run = run_sockgrade({"run", "tcp-server", "--diagram", under_a_file, "--", "python3", fixture("hardcoded_5000.py")});
+    EXPECT_EQ(run.exit_code, 2) << run.describe();
+    EXPECT_EQ(run.err, "sockgrade: --diagram " + under_a_file + ": cannot make that folder: Not a directory\n");
+    EXPECT_EQ(run.out, "") << run.describe();
+    auto check = run_sockgrade({"check", (fs::path(SOCKGRADE_TESTS_DIR).parent_path() / "examples" / "tcp-server-ok").string(),
+                                "--capture", under_a_file, "--lang", "pt"});
+    EXPECT_EQ(check.exit_code, 2) << check.describe();
+    EXPECT_EQ(check.err, "sockgrade: --capture " + under_a_file + ": não foi possível criar essa pasta: Not a directory\n");
+}
+
 TEST(e2eErrors, AMisspeltScenarioNameGetsADidYouMean) {
     auto run = run_sockgrade({"run", "chat-sever", "--", "python3", fixture("hardcoded_5000.py")});
     EXPECT_EQ(run.exit_code, 2) << run.describe();
