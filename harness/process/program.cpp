@@ -327,11 +327,10 @@ bool threads_sleep(pid_t pid) {
     return true;
 }
 
-// How each thread of a process (and of the children it waits for, a few levels down: a run line may
-// be `sh -c LINE`, and a shell may wait for another) waits, for
-// only_receiving_on_sockets: counts of receiving threads, and false as soon
-// as one thread does anything else.
-bool threads_only_receive(pid_t pid, int depth, int& receiving) {
+// How each thread of one process waits, for only_receiving_on_sockets: counts
+// its receiving threads, and false as soon as one thread does anything but
+// receive on a socket or wait for a child (a shell waiting for the program).
+bool threads_only_receive(pid_t pid, int& receiving) {
     std::error_code ec;
     std::filesystem::directory_iterator tasks(fmt::format("/proc/{}/task", pid), ec);
     if (ec) return false;
@@ -341,15 +340,7 @@ bool threads_only_receive(pid_t pid, int depth, int& receiving) {
         if (!std::getline(file, line)) return false;  // not allowed to look: say nothing
         auto call = parse_blocked_call(line);
         if (!call) return false;
-        if (call->number == SYS_wait4 || call->number == SYS_waitid) {
-            if (depth > 0) {
-                std::ifstream children(task.path() / "children");
-                pid_t child = 0;
-                while (children >> child)
-                    if (!threads_only_receive(child, depth - 1, receiving)) return false;
-            }
-            continue;
-        }
+        if (call->number == SYS_wait4 || call->number == SYS_waitid) continue;  // its children are looked at too
         if (!is_receive_call(call->number)) return false;
         std::error_code link_error;
         auto target = std::filesystem::read_symlink(fmt::format("/proc/{}/fd/{}", pid, call->first_argument), link_error);
@@ -393,7 +384,10 @@ bool Program::settled() const {
 
 bool Program::only_receiving_on_sockets() const {
     int receiving = 0;
-    return !reaped_ && threads_only_receive(pid_, 3, receiving) && receiving > 0;
+    if (reaped_) return false;
+    for (pid_t pid : process_tree(pid_))
+        if (!threads_only_receive(pid, receiving)) return false;
+    return receiving > 0;
 }
 
 }  // namespace sockgrade::process
