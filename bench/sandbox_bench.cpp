@@ -10,10 +10,10 @@
 //   bare    fork + execv(PROGRAM) + waitpid
 //   worker  sandbox::run_in_worker with an empty body (the namespace alone)
 //   launch  process::Program::launch + wait_for_exit, in this process
-//   cgroups, mounts  as full, with only the control groups / only the mount namespace
+//   cgroups, mounts  as full, with only the control groups / only the jail (sandbox/jail.hpp)
 //   full    sandbox::run_in_worker whose body launches PROGRAM as a test does
-//           (its control groups, its mount namespace with a fresh /proc and a
-//           hidden file, its own user when root) and waits for it
+//           (its control groups, its jail: a root built from nothing with
+//           pivot_root, its own user when root) and waits for it
 //   floor   what the namespaces alone cost: fork, unshare(NEWNET|NEWPID), an init
 //           forked and killed, exit (no /proc sweep, no result pipe, no program)
 #include <sched.h>
@@ -104,12 +104,15 @@ bool launch(const std::string& program, AsATest as_a_test = {}) {
         cgroup = sandbox::Cgroup::create(128, std::int64_t(1) << 30);
         if (cgroup) spec.join_cgroups = cgroup->procs_files();
     }
-    if (as_a_test.mounts) {
-        spec.private_mounts = sandbox::inside_namespaces();
-        spec.hidden_files = {"/etc/shadow"};
-    }
     spec.argv = {program};
-    spec.cwd = "/";
+    spec.cwd = "/tmp";
+    if (as_a_test.mounts && sandbox::inside_namespaces()) {
+        sandbox::JailSpec jail;  // the view a test's program gets: a built root, its folder writable
+        jail.work_dir = spec.cwd;
+        jail.work_dir_writable = true;
+        jail.read_only_paths = sandbox::paths_named_in(spec.argv, spec.cwd);
+        spec.jail = jail;
+    }
     spec.env = {{"PATH", "/usr/bin:/bin"}, {"LANG", "C.UTF-8"}, {"HOME", "/tmp"}};
     if (auto credentials = sandbox::program_credentials())
         spec.run_as = std::make_pair(credentials->uid, credentials->gid);

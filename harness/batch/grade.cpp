@@ -24,6 +24,8 @@
 #include "batch/subprocess.hpp"
 #include "batch/submission.hpp"
 #include "runner/runner.hpp"
+#include "sandbox/cgroup.hpp"
+#include "sandbox/jail.hpp"
 #include "sandbox/sandbox.hpp"
 
 namespace sockgrade::batch {
@@ -40,16 +42,65 @@ util::Text grader_failed(const std::string& why) {
     return {"the grader failed: " + why, "o corretor falhou: " + why};
 }
 
+// What a student's build may use (and a test's program, from its scenario's limits).
+struct BuildLimits {
+    int processes = 256;
+    std::int64_t memory_bytes = std::int64_t(1) << 30;  // javac and g++ need a few hundred MiB
+    std::int64_t file_bytes = 64 << 20;
+    std::int64_t tmp_bytes = 256 << 20;  // a compiler's temporary files
+};
+constexpr BuildLimits build_limits;
+
+// The scratch copy's tmpfs: the copy itself is at most 200 MiB.
+constexpr std::int64_t scratch_bytes = std::int64_t(512) << 20;
+constexpr int scratch_files = 65536;
+
 const char* compile_check = "import sys; compile(open(sys.argv[1], 'rb').read(), sys.argv[1], 'exec')";
 
-CommandSpec helper(const std::vector<std::string>& argv, const std::string& cwd, std::chrono::milliseconds timeout) {
+// Everything the grader runs for a submission (its build, and the Python
+// probes that read its code) runs as a build does (sandbox/jail.hpp): in its
+// own namespaces and jail, as the submission's user, with caps on processes,
+// memory, file size and disk (the scratch tmpfs, a bounded /tmp and HOME).
+// An empty cwd shows no work folder at all (the probe for a Python 2).
+CommandOutcome run_sandboxed(const std::vector<std::string>& argv, const std::string& cwd,
+                             const std::map<std::string, std::string>& extra_env, std::chrono::milliseconds timeout) {
     CommandSpec spec;
     spec.argv = argv;
-    spec.cwd = cwd;
-    spec.env = helper_environment(cwd.empty() ? std::string("/tmp") : cwd);
+    spec.cwd = cwd.empty() ? std::string("/tmp") : cwd;
+    spec.env = helper_environment(spec.cwd);
+    for (const auto& [k, v] : extra_env) spec.env[k] = v;
     spec.timeout = timeout;
     spec.run_as = sandbox::program_credentials();
-    return spec;
+    spec.max_processes = build_limits.processes;
+    spec.max_file_bytes = build_limits.file_bytes;
+    sandbox::WorkerOptions worker;
+    worker.timeout = timeout + std::chrono::seconds(15);
+    auto outcome = sandbox::run_in_worker(
+        [&](const sandbox::Isolation& isolation) {
+            auto cgroup = sandbox::Cgroup::create(build_limits.processes, build_limits.memory_bytes);
+            if (cgroup) {
+                spec.join_cgroups = cgroup->procs_files();
+                spec.max_processes *= 2;  // the pids group says no first, as for a test
+            }
+            if (isolation.namespaces) {
+                sandbox::JailSpec jail;
+                jail.work_dir = cwd;
+                jail.work_dir_writable = true;
+                jail.tmp_bytes = build_limits.tmp_bytes;
+                jail.read_only_paths = sandbox::toolchain_paths({spec.env.begin(), spec.env.end()});
+                spec.env["HOME"] = jail.home;
+                spec.env["TMPDIR"] = "/tmp";
+                spec.jail = std::move(jail);
+            }
+            return outcome_to_json(run_command(spec));
+        },
+        worker);
+    if (!outcome.payload) {
+        CommandOutcome failed;
+        failed.error = outcome.error;
+        return failed;
+    }
+    return outcome_from_json(*outcome.payload);
 }
 
 }  // namespace
@@ -61,10 +112,9 @@ std::optional<Python2> find_python2() {
     cached.emplace();
     std::vector<Python2> candidates = {{"python2", {{"PYENV_VERSION", "2.7.18"}}}, {"python2", {}}, {"python2.7", {}}};
     for (const auto& candidate : candidates) {
-        auto spec = helper({candidate.command, "-c", "import sys; sys.exit(0 if sys.version_info[0] == 2 else 1)"}, "/tmp",
-                           std::chrono::seconds(20));
-        for (const auto& [k, v] : candidate.env) spec.env[k] = v;
-        if (run_command(spec).ok()) {
+        auto probe = run_sandboxed({candidate.command, "-c", "import sys; sys.exit(0 if sys.version_info[0] == 2 else 1)"}, "",
+                                   candidate.env, std::chrono::seconds(20));
+        if (probe.ok()) {
             *cached = candidate;
             break;
         }
@@ -108,9 +158,7 @@ PythonVerdict probe_python(const std::string& file, const std::optional<Python2>
     auto folder = fs::path(file).parent_path().string();
     auto name = fs::path(file).filename().string();
     auto check = [&](const std::string& command, const std::map<std::string, std::string>& env) {
-        auto spec = helper({command, "-c", compile_check, name}, folder, std::chrono::seconds(30));
-        for (const auto& [k, v] : env) spec.env[k] = v;
-        return run_command(spec);
+        return run_sandboxed({command, "-c", compile_check, name}, folder, env, std::chrono::seconds(30));
     };
     auto python3 = check("python3", {});
     if (!python3.started) return {3, ""};  // no python3 to ask: the run will say what is wrong
@@ -125,18 +173,7 @@ PythonVerdict probe_python(const std::string& file, const std::optional<Python2>
 
 CommandOutcome build_in_sandbox(const std::string& line, const std::string& cwd, const std::map<std::string, std::string>& env,
                                 std::chrono::seconds timeout) {
-    CommandSpec spec = helper(shell_command(line), cwd, timeout);
-    for (const auto& [k, v] : env) spec.env[k] = v;
-    sandbox::WorkerOptions worker;
-    worker.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(timeout) + std::chrono::seconds(15);
-    auto outcome = sandbox::run_in_worker(
-        [&](const sandbox::Isolation&) { return outcome_to_json(run_command(spec)); }, worker);
-    if (!outcome.payload) {
-        CommandOutcome failed;
-        failed.error = outcome.error;
-        return failed;
-    }
-    return outcome_from_json(*outcome.payload);
+    return run_sandboxed(shell_command(line), cwd, env, timeout);
 }
 
 std::string normalised_sources(const std::string& dir, const std::vector<std::string>& files) {
@@ -161,21 +198,19 @@ Prepared prepare_submission(const std::string& dir, const std::string& scratch, 
         return prepared;
     };
 
-    // A scratch copy that the program's user owns: programs write logs, __pycache__...
+    // A scratch copy that the submission's user owns (programs write logs,
+    // __pycache__...), on a bounded tmpfs of its own where the grader is root.
     remove_tree(scratch);
+    if (auto why = sandbox::mount_scratch(scratch, scratch_bytes, scratch_files))
+        prepared.notes.push_back("the scratch copy is not bounded: " + *why);
     auto copied = copy_tree(dir, scratch, std::uint64_t(200) << 20);
     for (const auto& skipped : copied.skipped) prepared.notes.push_back("not copied: " + to_utf8(skipped));
     if (copied.too_big)
         return not_ready("no-program", {"the submission is larger than 200 MiB; it was not graded",
                                         "a entrega tem mais de 200 MiB; não foi avaliada"});
-    // Builds run as the program user (nobody), each test's program as a user of
-    // its own in nobody's group: the group may write, no one else may look.
-    auto credentials = sandbox::program_credentials();
-    if (credentials) {
-        chown_tree(scratch, credentials->uid, credentials->gid);
-        let_group_write(scratch);
-    }
-    ::chmod(scratch.c_str(), credentials ? 02770 : 0700);
+    // Its build and its programs run as its own user and group: no one else may look.
+    if (auto credentials = sandbox::program_credentials()) chown_tree(scratch, credentials->uid, credentials->gid);
+    ::chmod(scratch.c_str(), 0700);
 
     DetectOptions detect_options;
     detect_options.run = options.run;
@@ -270,6 +305,7 @@ Record grade_submission(const Student& student, const scenario::Scenario& scenar
     runner::RunOptions run;
     run.command = shell_command(plan.run);
     run.cwd = prepared.workdir;
+    run.writable_cwd = true;
     run.port = options.port ? options.port : plan.port;
     run.env = plan.env;
     run.timeout_scale = options.timeout_scale;
@@ -288,6 +324,7 @@ Record grade_submission(const Student& student, const scenario::Scenario& scenar
         record.status = "error";
         record.problem = grader_failed(record.result.errors.front());
     }
+    sandbox::unmount_scratch(scratch);
     remove_tree(scratch);
     return finish(record);
 }
@@ -456,6 +493,7 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
             ::setpgid(0, 0);
             ::prctl(PR_SET_PDEATHSIG, SIGKILL);
             if (::getppid() != parent) ::_exit(3);
+            sandbox::new_submission_user();  // this student's uid and gid, no one else's
             ::signal(SIGINT, SIG_DFL);
             ::signal(SIGTERM, SIG_DFL);
             ::close(channel[0]);

@@ -56,24 +56,6 @@ std::map<std::string, std::string> helper_environment(const std::string& home) {
     return env;
 }
 
-namespace {
-
-// Becomes the unprivileged user, keeping only the right to read and list
-// files (a toolchain under /root, such as pyenv's, stays usable).
-void drop_privileges(uid_t uid, gid_t gid) {
-    ::setgroups(0, nullptr);
-    if (::setgid(gid) < 0) ::_exit(126);
-    ::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
-    if (::setuid(uid) < 0) ::_exit(126);
-    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[2]{};
-    data[0].permitted = data[0].effective = data[0].inheritable = 1U << CAP_DAC_READ_SEARCH;
-    if (::syscall(SYS_capset, &header, data) == 0)
-        ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_DAC_READ_SEARCH, 0, 0);
-}
-
-}  // namespace
-
 CommandOutcome run_command(const CommandSpec& spec) {
     CommandOutcome outcome;
     auto path_variable = spec.env.contains("PATH") ? spec.env.at("PATH") : std::string("/usr/bin:/bin");
@@ -113,8 +95,11 @@ CommandOutcome run_command(const CommandSpec& spec) {
         outcome.error = fmt::format("fork: {}", std::strerror(errno));
         return outcome;
     }
+    std::optional<sandbox::Jail> jail;
+    if (spec.jail) jail.emplace(*spec.jail);
     if (pid == 0) {
-        ::setpgid(0, 0);
+        // A session of its own and no terminal: /dev/tty opens nothing.
+        sandbox::own_session(-1);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         for (int s = 1; s < NSIG; ++s) ::signal(s, SIG_DFL);
         sigset_t none;
@@ -124,14 +109,39 @@ CommandOutcome run_command(const CommandSpec& spec) {
         if (null >= 0) ::dup2(null, 0);
         ::dup2(output[1], 1);
         ::dup2(output[1], 2);
-        rlimit no_core{0, 0};
-        ::setrlimit(RLIMIT_CORE, &no_core);
-        if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) < 0) {
-            int error = errno;
+        auto fail = [&](int error) {
             [[maybe_unused]] auto ignored = ::write(report[1], &error, sizeof error);
             ::_exit(127);
+        };
+        rlimit no_core{0, 0};
+        ::setrlimit(RLIMIT_CORE, &no_core);
+        if (spec.max_processes > 0) {
+            rlimit processes{rlim_t(spec.max_processes), rlim_t(spec.max_processes)};
+            ::setrlimit(RLIMIT_NPROC, &processes);
         }
-        if (spec.run_as) drop_privileges(spec.run_as->uid, spec.run_as->gid);
+        if (spec.max_file_bytes > 0) {
+            rlimit file{rlim_t(spec.max_file_bytes), rlim_t(spec.max_file_bytes)};
+            ::setrlimit(RLIMIT_FSIZE, &file);
+        }
+        if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) < 0) fail(errno);
+        for (const auto& procs : spec.join_cgroups) {
+            int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
+            if (fd < 0) continue;
+            char self[32];
+            int length = std::snprintf(self, sizeof self, "%d", static_cast<int>(::getpid()));
+            [[maybe_unused]] auto ignored = ::write(fd, self, static_cast<std::size_t>(length));
+            ::close(fd);
+        }
+        if (jail)
+            if (int error = jail->enter()) {
+                const char* step = jail->failed_step();
+                [[maybe_unused]] auto a = ::write(1, "sockgrade: the sandbox failed at ", 33);
+                [[maybe_unused]] auto b = ::write(1, step, std::strlen(step));
+                [[maybe_unused]] auto c = ::write(1, "\n", 1);
+                fail(error);
+            }
+        if (spec.run_as && !sandbox::become_user(spec.run_as->uid, spec.run_as->gid)) fail(EPERM);
+        ::umask(022);
         ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
         // Nothing past stderr reaches the command (the report pipe closes on exec too).
         ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -140,7 +150,6 @@ CommandOutcome run_command(const CommandSpec& spec) {
         [[maybe_unused]] auto ignored = ::write(report[1], &error, sizeof error);
         ::_exit(127);
     }
-    ::setpgid(pid, pid);
     ::close(output[1]);
     ::close(report[1]);
     int exec_error = 0;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/jail.hpp"
 #include "sandbox/sandbox.hpp"
 
 namespace sockgrade::batch {
@@ -21,6 +22,12 @@ struct CommandSpec {
     std::chrono::milliseconds timeout{60000};
     std::size_t output_cap = 256 * 1024;  // bytes of stdout+stderr kept (the rest counted)
     std::optional<sandbox::Credentials> run_as;  // drop to this user before exec
+    // A student's build: the same jail, limits and control groups as a test's
+    // program (sandbox/jail.hpp); empty for the grader's own helpers.
+    std::optional<sandbox::JailSpec> jail;
+    std::vector<std::string> join_cgroups;
+    int max_processes = 0;             // RLIMIT_NPROC; 0 = none
+    std::int64_t max_file_bytes = 0;   // RLIMIT_FSIZE; 0 = none
 };
 
 struct CommandOutcome {

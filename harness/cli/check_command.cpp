@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "sandbox/sandbox.hpp"
 #include "batch/files.hpp"
 #include "batch/grade.hpp"
 #include "batch/lab_guess.hpp"
@@ -62,7 +63,9 @@ public:
         }
     }
     ~ScratchFolder() {
-        if (!path_.empty()) batch::remove_tree(path_);
+        if (path_.empty()) return;
+        sandbox::unmount_scratch(path_ + "/program");  // its tmpfs, where there is one
+        batch::remove_tree(path_);
     }
     ScratchFolder(const ScratchFolder&) = delete;
     ScratchFolder& operator=(const ScratchFolder&) = delete;
@@ -219,6 +222,7 @@ int check_command(const CheckArgs& args) {
     options.capture_all = args.capture_all;
     options.command = batch::shell_command(plan.run);
     options.cwd = prepared.workdir;
+    options.writable_cwd = true;  // its own scratch copy
     options.port = plan.port;
     options.env = plan.env;
     options.seed = args.seed;

@@ -36,6 +36,7 @@ struct RunArgs {
     std::vector<std::string> only;
     double timeout_scale = 1.0;
     std::string dir;
+    std::vector<std::string> writable;  // --writable DIR: folders the program may write
     std::vector<std::string> env;
     std::string user;
     bool student = false;

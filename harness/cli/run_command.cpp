@@ -100,9 +100,13 @@ void add_run_options(CLI::App& command, RunArgs& args) {
         ->check(CLI::Range(1, 64));
     command.add_flag("--stress", args.stress,
                      "load every CPU with busy low-priority processes while each test runs, so races show");
-    command.add_option("--dir", args.dir, "the program's working folder (default: the current one)");
+    command.add_option("--dir", args.dir, "the program's working folder (default: the current one); it sees it read-only");
+    command.add_option("--writable", args.writable,
+                       "a folder the program may write, shown at its own path (may be repeated; by default it may "
+                       "write only its private /tmp and HOME)")
+        ->check(CLI::ExistingDirectory);
     command.add_option("--env", args.env, "add KEY=VALUE to the program's environment (may be repeated)");
-    command.add_option("--user", args.user, "one user every program runs as when sockgrade is root (default: a user of its own per test, in the group of nobody)");
+    command.add_option("--user", args.user, "one user every program runs as when sockgrade is root (default: a user and group of its own for the run)");
     command.add_flag("--student", args.student, "student view: hidden tests show only pass or fail");
     add_picture_options(command, args.capture_dir, args.capture_all, args.diagram_dir);
 }
@@ -162,6 +166,7 @@ int run_command(const RunArgs& args) {
     options.capture_all = args.capture_all;
     options.command = args.command;
     options.cwd = args.dir.empty() ? fs::current_path().string() : fs::absolute(args.dir).string();
+    for (const auto& dir : args.writable) options.writable_paths.push_back(fs::absolute(dir).lexically_normal().string());
     options.port = args.port;
     options.timeout_scale = args.timeout_scale;
     options.repeat = args.repeat;

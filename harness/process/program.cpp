@@ -82,22 +82,26 @@ namespace {
 struct ChildSetup {
     const LaunchSpec& spec;
     char* const* environment;  // built before fork: the child must not allocate
+    const sandbox::Jail* jail;
 
     void set_limit(int resource, rlim_t value) const {
         rlimit limit{value, value};
         ::setrlimit(resource, &limit);
     }
 
+    [[noreturn]] static void fail(int report, int error) {
+        [[maybe_unused]] auto ignored = ::write(report, &error, sizeof error);
+        ::_exit(127);
+    }
+
     template <typename Launcher>
     bp::error_code on_exec_setup(Launcher& launcher, const bp::filesystem::path& executable,
                                  const char* const*& argv) const {
-        ::setpgid(0, 0);
+        const int report = launcher.fd_whitelist.back();  // the launcher's pipe that carries exec errors
+        // A session of its own, the stdout pty its terminal: /dev/tty is never the grader's.
+        sandbox::own_session(::isatty(1) ? 1 : -1);
         // Our own chdir: Boost 1.81's start_dir calls exit() in the child when it fails.
-        if (::chdir(spec.cwd.c_str()) < 0) {
-            int error = errno;
-            [[maybe_unused]] auto ignored = ::write(launcher.fd_whitelist.back(), &error, sizeof error);
-            ::_exit(127);
-        }
+        if (::chdir(spec.cwd.c_str()) < 0) fail(report, errno);
         // A fresh signal state: the grader ignores SIGPIPE, the program must not inherit that.
         for (int s = 1; s < NSIG; ++s) ::signal(s, SIG_DFL);
         sigset_t none;
@@ -115,8 +119,7 @@ struct ChildSetup {
         if (limits.file_bytes > 0) set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(limits.file_bytes));
         set_limit(RLIMIT_CORE, 0);
 
-        if (spec.private_mounts) enter_mount_namespace(spec);
-        // Join the test's control groups while still allowed to; a failure leaves the rlimits as the cap.
+        // Join the test's control groups while /sys is still writable; a failure leaves the rlimits as the cap.
         for (const auto& procs : spec.join_cgroups) {
             int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
             if (fd < 0) continue;
@@ -125,46 +128,23 @@ struct ChildSetup {
             [[maybe_unused]] auto ignored = ::write(fd, pid, static_cast<std::size_t>(length));
             ::close(fd);
         }
-        if (spec.run_as) {
-            drop_privileges(spec.run_as->first, spec.run_as->second);
-            // Each test has its own user, all in one group: files made group-writable
-            // stay usable by the next test's program in the same folder.
-            ::umask(002);
-        }
+        if (jail)
+            if (int error = jail->enter()) {
+                // Said on its stderr too: the launch error carries only the errno.
+                const char* step = jail->failed_step();
+                [[maybe_unused]] auto a = ::write(2, "sockgrade: the sandbox failed at ", 33);
+                [[maybe_unused]] auto b = ::write(2, step, std::strlen(step));
+                [[maybe_unused]] auto c = ::write(2, "\n", 1);
+                fail(report, error);
+            }
+        if (spec.run_as && !sandbox::become_user(spec.run_as->first, spec.run_as->second)) fail(report, EPERM);
+        ::umask(022);
         ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 
         // Only stdin, stdout and stderr go to the program; the launcher's error pipe is close-on-exec.
         ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
         ::execve(executable.c_str(), const_cast<char* const*>(argv), environment);
-        int error = errno;
-        int report = launcher.fd_whitelist.back();  // the launcher's pipe that carries exec errors
-        [[maybe_unused]] auto ignored = ::write(report, &error, sizeof error);
-        ::_exit(127);
-    }
-
-    // Best effort: each mount that fails leaves what it would have hidden visible.
-    static void enter_mount_namespace(const LaunchSpec& spec) {
-        if (::unshare(CLONE_NEWNS) < 0) return;
-        // Nothing mounted below may propagate back to the host's mounts.
-        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) return;
-        for (const auto& file : spec.hidden_files) ::mount("/dev/null", file.c_str(), nullptr, MS_BIND, nullptr);
-        ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
-        ::mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m");
-    }
-
-    // Becomes the unprivileged user, keeping only the right to read and list
-    // files (so a program under a root-only folder, or a pyenv Python, still
-    // runs): it cannot write the grader's files nor signal anything outside its sandbox.
-    static void drop_privileges(uid_t uid, gid_t gid) {
-        ::setgroups(0, nullptr);
-        if (::setgid(gid) < 0) ::_exit(126);
-        ::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
-        if (::setuid(uid) < 0) ::_exit(126);
-        __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-        __user_cap_data_struct data[2]{};
-        data[0].permitted = data[0].effective = data[0].inheritable = 1U << CAP_DAC_READ_SEARCH;
-        if (::syscall(SYS_capset, &header, data) == 0)
-            ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_DAC_READ_SEARCH, 0, 0);
+        fail(report, errno);
     }
 };
 
@@ -228,12 +208,14 @@ std::unique_ptr<Program> Program::launch(asio::any_io_executor executor, const L
     envp.push_back(nullptr);
     std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
 
+    std::optional<sandbox::Jail> jail;
+    if (spec.jail) jail.emplace(*spec.jail);
     std::unique_ptr<Program> program(new Program(executor));
     bp::error_code ec;
     bp::process child = bp::default_process_launcher()(
         executor, ec, bp::filesystem::path(resolved.path), args,
         bp::process_stdio{in_read.fd, out_write.fd, err_write.fd},
-        ChildSetup{spec, envp.data()});
+        ChildSetup{spec, envp.data(), jail ? &*jail : nullptr});
     if (ec) {
         if (ec.value() == ENOENT && ::access(spec.cwd.c_str(), X_OK) != 0)
             error = {fmt::format("could not enter the folder '{}': {}", spec.cwd, std::strerror(errno)),

@@ -16,6 +16,7 @@
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/writable_pipe.hpp>
 
+#include "sandbox/jail.hpp"
 #include "util/text.hpp"
 
 namespace sockgrade::process {
@@ -35,11 +36,10 @@ struct LaunchSpec {
     Limits limits;
     std::optional<std::pair<uid_t, gid_t>> run_as;  // drop to this user before exec
     std::vector<std::string> join_cgroups;  // cgroup.procs files the program joins before exec
-    // A mount namespace of its own (inside the test's PID namespace): a fresh
-    // /proc that shows only the test's processes, a private /dev/shm that goes
-    // with it, and hidden_files reading as empty (a bind of /dev/null).
-    bool private_mounts = false;
-    std::vector<std::string> hidden_files;
+    // Inside the test's namespaces: the program's whole view of the machine
+    // (sandbox/jail.hpp). Without one (no namespaces here) it sees the host as
+    // its user may.
+    std::optional<sandbox::JailSpec> jail;
 };
 
 // How a program ended, in words a student understands.

@@ -17,6 +17,10 @@ namespace sockgrade::runner {
 struct RunOptions {
     std::vector<std::string> command;  // the program's argv; "{port}" is replaced
     std::string cwd;                   // where it runs
+    // The program may write its folder: a submission's scratch copy (grade,
+    // check). `run` shows the folder it is given read-only.
+    bool writable_cwd = false;
+    std::vector<std::string> writable_paths;  // more folders it may write (run --writable)
     std::optional<int> port;           // overrides the scenario's port
     std::map<std::string, std::string> env;  // added to the program's environment
     double timeout_scale = 1.0;        // multiplies every deadline (slow machines)

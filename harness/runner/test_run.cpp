@@ -272,19 +272,32 @@ private:
     }
 
     util::Text launch() {
-        std::error_code ignored;
-        home_ = std::filesystem::temp_directory_path() / fmt::format("sockgrade-home-{}", ::getpid());
-        std::filesystem::create_directories(home_, ignored);
         auto credentials = sandbox::program_credentials();
-        if (credentials) [[maybe_unused]] int r = ::chown(home_.c_str(), credentials->uid, credentials->gid);
-
         process::LaunchSpec spec;
         for (const auto& word : options_.command) {
             auto value = util::substitute(word, vars_, false);
             spec.argv.push_back(value ? *value : word);
         }
         spec.cwd = options_.cwd.empty() ? std::filesystem::current_path().string() : options_.cwd;
-        spec.env = program_environment(scenario_, test_, options_, home_.string(), port_);
+        // In the test's namespaces the program gets a jail with a HOME of its own;
+        // elsewhere a temporary folder is its HOME.
+        if (sandbox::inside_namespaces()) {
+            sandbox::JailSpec jail;
+            spec.env = program_environment(scenario_, test_, options_, jail.home, port_);
+            jail.work_dir = spec.cwd;
+            jail.work_dir_writable = options_.writable_cwd;
+            jail.read_only_paths = sandbox::toolchain_paths({spec.env.begin(), spec.env.end()});
+            for (auto& named : sandbox::paths_named_in(spec.argv, spec.cwd)) jail.read_only_paths.push_back(named);
+            jail.writable_paths = options_.writable_paths;
+            if (!scenario_.path.empty()) jail.hidden_files.push_back(scenario_.path);
+            spec.jail = std::move(jail);
+        } else {
+            std::error_code ignored;
+            home_ = std::filesystem::temp_directory_path() / fmt::format("sockgrade-home-{}", ::getpid());
+            std::filesystem::create_directories(home_, ignored);
+            if (credentials) [[maybe_unused]] int r = ::chown(home_.c_str(), credentials->uid, credentials->gid);
+            spec.env = program_environment(scenario_, test_, options_, home_.string(), port_);
+        }
         const auto& limits = scenario_.limits;
         spec.limits.cpu_seconds = limits.cpu_seconds;
         spec.limits.memory_bytes = limits.memory_bytes;
@@ -295,8 +308,6 @@ private:
         if (cgroup_) spec.join_cgroups = cgroup_->procs_files();
         // The kernel checks RLIMIT_NPROC before the pids group: let the group say no, and be reported.
         if (cgroup_ && cgroup_->caps_processes()) spec.limits.processes = limits.processes * 2;
-        spec.private_mounts = sandbox::inside_namespaces();
-        spec.hidden_files = files_to_hide();
 
         util::Text error;
         program_ = process::Program::launch(io_.get_executor(), spec, error);
@@ -307,20 +318,6 @@ private:
         asio::co_spawn(io_, read_output(program_->stderr_pipe(), stderr_, "stderr"), asio::detached);
         asio::co_spawn(io_, watch_exit(), asio::detached);
         return {};
-    }
-
-    // What the program must not read: the scenario (hidden tests and their
-    // secrets) and the machine's password hashes.
-    std::vector<std::string> files_to_hide() const {
-        std::vector<std::string> files;
-        std::error_code ec;
-        for (std::string path : {scenario_.path, std::string("/etc/shadow"), std::string("/etc/gshadow"),
-                                 std::string("/etc/shadow-"), std::string("/etc/gshadow-")}) {
-            if (path.empty()) continue;
-            auto absolute = std::filesystem::absolute(path, ec);
-            if (!ec && std::filesystem::is_regular_file(absolute, ec)) files.push_back(absolute.string());
-        }
-        return files;
     }
 
     template <typename Stream>

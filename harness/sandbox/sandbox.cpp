@@ -15,6 +15,7 @@
 #include <pwd.h>
 #include <sched.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -32,12 +33,15 @@ namespace {
 pid_t namespace_init = -1;  // the worker's PID-namespace init, when it has one
 bool in_pid_namespace = false;  // our children live in a PID namespace of their own
 std::optional<Credentials> chosen_user;
-std::optional<Credentials> test_user;  // this worker's own user for the program, when root
+std::optional<Credentials> submission_user;  // this submission's own user, when root (claimed once)
+int submission_user_lock = -1;
+bool submission_user_claimed = false;
 
-// Root gives each test's program a user id of its own from this range, so
-// per-user counts (RLIMIT_NPROC: threads and processes) and the files it
-// leaves are that test's alone. A lock file per slot keeps concurrent
-// graders apart; the lock dies with the worker.
+// Root gives each submission (its build and every test of it) a user and
+// group id of its own from this range: no two submissions share a uid, a gid
+// or a writable folder, and per-user counts (RLIMIT_NPROC) are theirs alone.
+// A lock file per slot keeps concurrent graders apart; the lock dies with
+// the process that claimed it.
 constexpr uid_t first_test_uid = 2000000000;
 constexpr int test_uid_slots = 4096;
 constexpr const char* test_uid_lock_dir = "/run/sockgrade-users";
@@ -167,7 +171,7 @@ bool ids_mapped(const char* map_file, unsigned first, unsigned count) {
 }
 
 // Claims a free slot of the test user range; nullopt when the range cannot be used here.
-std::optional<Credentials> claim_test_user(gid_t group) {
+std::optional<Credentials> claim_test_user() {
     if (!ids_mapped("/proc/self/uid_map", first_test_uid, test_uid_slots)) return std::nullopt;
     if (::mkdir(test_uid_lock_dir, 0700) < 0 && errno != EEXIST) return std::nullopt;
     struct stat dir {};
@@ -178,7 +182,11 @@ std::optional<Credentials> claim_test_user(gid_t group) {
         auto path = fmt::format("{}/{}", test_uid_lock_dir, slot);
         int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0) return std::nullopt;
-        if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return Credentials{first_test_uid + static_cast<uid_t>(slot), group};
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            submission_user_lock = fd;
+            const auto id = first_test_uid + static_cast<uid_t>(slot);
+            return Credentials{id, static_cast<gid_t>(id)};
+        }
         ::close(fd);  // another test holds it
     }
     return std::nullopt;
@@ -237,10 +245,39 @@ std::optional<std::string> set_program_user(const std::string& name) {
     return std::nullopt;
 }
 
+std::optional<std::string> mount_scratch(const std::string& path, std::int64_t bytes, int files) {
+    static bool private_mounts = false;  // once per process: its workers inherit the namespace
+    if (!private_mounts) {
+        if (::geteuid() != 0) return std::string("not root: the scratch copy is a plain folder");
+        if (::unshare(CLONE_NEWNS) < 0) return errno_text("unshare(CLONE_NEWNS)");
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) return errno_text("making / private");
+        private_mounts = true;
+    }
+    if (::mkdir(path.c_str(), 0700) < 0 && errno != EEXIST) return errno_text("mkdir");
+    auto options = fmt::format("mode=0700,size={},nr_inodes={}", bytes, files);
+    if (::mount("tmpfs", path.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) < 0)
+        return errno_text("mounting the scratch tmpfs");
+    return std::nullopt;
+}
+
+void unmount_scratch(const std::string& path) { ::umount2(path.c_str(), MNT_DETACH); }
+
+void new_submission_user() {
+    if (submission_user_lock >= 0) ::close(submission_user_lock);
+    submission_user_lock = -1;
+    submission_user.reset();
+    submission_user_claimed = false;
+}
+
 std::optional<Credentials> program_credentials() {
-    if (test_user) return test_user;
     if (chosen_user) return chosen_user->uid == ::geteuid() ? std::nullopt : chosen_user;
     if (::geteuid() != 0) return std::nullopt;
+    if (!submission_user_claimed) {
+        submission_user_claimed = true;
+        submission_user = claim_test_user();
+    }
+    if (submission_user) return submission_user;
+    // No id range of our own here (a container that maps few ids): every submission is nobody.
     const passwd* nobody = ::getpwnam("nobody");
     return Credentials{nobody ? nobody->pw_uid : 65534, nobody ? nobody->pw_gid : 65534};
 }
@@ -282,21 +319,21 @@ std::variant<Running, WorkerOutcome> start_worker(std::size_t index, const Worke
         } else {
             isolation.namespaces = true;
         }
-        if (::geteuid() == 0 && !chosen_user) {
-            auto shared = program_credentials();
-            test_user = claim_test_user(shared ? shared->gid : 65534);
-        }
+        // Without namespaces the program writes the host's /tmp: what its user left there goes.
+        uid_t leftovers = 0;  // 0: nothing to sweep
+        if (!isolation.namespaces)
+            if (auto credentials = program_credentials()) leftovers = credentials->uid;
         std::string payload;
         try {
             payload = body(isolation);
         } catch (...) {
             // Never let an exception unwind into this copy of the grader.
             end_all_processes();
-            if (test_user) remove_files_of(test_user->uid);
+            if (leftovers) remove_files_of(leftovers);
             ::_exit(5);
         }
         end_all_processes();
-        if (test_user) remove_files_of(test_user->uid);
+        if (leftovers) remove_files_of(leftovers);
         std::size_t written = 0;
         while (written < payload.size()) {
             ssize_t n = ::write(channel[1], payload.data() + written, payload.size() - written);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -51,16 +52,30 @@ void run_in_workers(const std::vector<WorkerBody>& bodies, const WorkerOptions& 
 // every descendant found. Safe to call more than once.
 void end_all_processes();
 
-// Who the program under test runs as: an unprivileged user when the grader is
-// root, nullopt when it already is one (its user namespace holds no power).
-// Inside a worker of a root grader, a user id of the test's own (unless --user
-// chose one), in the group of `nobody`; its files in /tmp, /var/tmp and
-// /dev/shm are removed when the test ends.
+// Who a submission's build and programs run as: when the grader is root, a
+// user and group id of the submission's own (claimed on first use, for the
+// life of this process, unless --user chose one); nullopt when the grader is
+// not root (the program keeps its uid, inside a user namespace, and sees only
+// what its jail shows).
 std::optional<Credentials> program_credentials();
+
+// Forgets this process's submission user, so that the next
+// program_credentials() claims a fresh one: `grade` calls it in each child
+// grader, so that no two students share a uid.
+void new_submission_user();
 
 // Inside a worker: true when the test has namespaces of its own (the program
 // can then get a mount namespace and a /proc of its own).
 bool inside_namespaces();
+
+// A submission's scratch copy lives on a tmpfs of its own, bounded in bytes
+// and files, mounted at `path` in a mount namespace private to the calling
+// process (and the workers it forks): whatever the build or the program
+// writes there counts against it, and it vanishes with the process even if
+// the grader is killed. Root only; elsewhere (nullopt result says why) the
+// folder is a plain one. unmount_scratch() before removing the folder.
+std::optional<std::string> mount_scratch(const std::string& path, std::int64_t bytes, int files);
+void unmount_scratch(const std::string& path);
 
 // Overrides the user chosen by program_credentials() (--user), e.g. "nobody".
 // Returns an error message when the name is unknown; "" goes back to the default.
