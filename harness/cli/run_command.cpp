@@ -63,7 +63,7 @@ void add_replay_options(CLI::App& command, std::optional<std::uint64_t>& seed, s
     command.add_option("--seed", seed,
                        "seed of the faults and nonces: run r of each test uses SEED + r - 1 (default: a fresh "
                        "seed, printed in the report so the run can be replayed)");
-    command.add_option("--only", only, "run only this test (may be repeated)");
+    command.add_option("--only", only, "run only this test (may be repeated)")->allow_extra_args(false);
     command.add_option("--timeout-scale", timeout_scale, "multiply every deadline, for slow machines")
         ->check(CLI::Range(0.1, 100.0));
 }
@@ -89,8 +89,11 @@ void add_run_options(CLI::App& command, RunArgs& args) {
         ->check(CLI::Range(1, 65535));
     command.add_option("--format", args.formats, "text (default), json, junit, gradescope, classroom, github, markdown; "
                                                  "may be given more than once")
-        ->take_all();
-    command.add_option("--output", args.outputs, "write the report of the matching --format to this file")->take_all();
+        ->take_all()
+        ->allow_extra_args(false);
+    command.add_option("--output", args.outputs, "write the report of the matching --format to this file")
+        ->take_all()
+        ->allow_extra_args(false);
     command.add_option("--lang", args.lang, "feedback language: en or pt (default: from LANG)")
         ->check(CLI::IsMember({"en", "pt"}));
     command.add_option("--repeat", args.repeat, "run every test N times; tests that pass only sometimes are flaky")
@@ -104,8 +107,10 @@ void add_run_options(CLI::App& command, RunArgs& args) {
     command.add_option("--writable", args.writable,
                        "a folder the program may write, shown at its own path (may be repeated; by default it may "
                        "write only its private /tmp and HOME)")
-        ->check(CLI::ExistingDirectory);
-    command.add_option("--env", args.env, "add KEY=VALUE to the program's environment (may be repeated)");
+        ->check(CLI::ExistingDirectory)
+        ->allow_extra_args(false);  // one folder each time: the scenario follows
+    command.add_option("--env", args.env, "add KEY=VALUE to the program's environment (may be repeated)")
+        ->allow_extra_args(false);
     command.add_option("--user", args.user, "one user every program runs as when sockgrade is root (default: a user and group of its own for the run)");
     command.add_flag("--student", args.student, "student view: hidden tests show only pass or fail");
     add_picture_options(command, args.capture_dir, args.capture_all, args.diagram_dir);

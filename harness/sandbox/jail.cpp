@@ -143,9 +143,13 @@ Jail::Jail(const JailSpec& spec) : work_dir_(spec.work_dir) {
     for (const auto& path : spec.writable_paths) wanted.push_back({fs::path(path).lexically_normal().string(), true});
     if (!spec.work_dir.empty() && spec.work_dir != "/")
         wanted.push_back({fs::path(spec.work_dir).lexically_normal().string(), spec.work_dir_writable});
-    // Parents first, so that a child's mount lands on top of its parent's; one of each.
+    // Parents first, so that a child's mount lands on top of its parent's; one
+    // of each, and a path asked for both ways (a --writable folder also named
+    // on the command line) is writable.
     std::stable_sort(wanted.begin(), wanted.end(), [](const Wanted& a, const Wanted& b) {
-        return std::count(a.path.begin(), a.path.end(), '/') < std::count(b.path.begin(), b.path.end(), '/');
+        auto depth = [](const std::string& path) { return std::count(path.begin(), path.end(), '/'); };
+        if (depth(a.path) != depth(b.path)) return depth(a.path) < depth(b.path);
+        return a.writable && !b.writable;
     });
     for (const auto& want : wanted) {
         // Shown already: the same path, or inside a folder shown the same way (PATH's /root/.pyenv/shims).

@@ -241,6 +241,13 @@ std::vector<std::string> python(const std::string& fixture, const std::string& m
     return {"python3", hostile(fixture), marker, out.str()};
 }
 
+// The fixtures write what they saw to `out`, a host folder the jail would
+// hide: `run --writable` shows it to the program.
+std::vector<std::string> report_to(const TempDir& out, std::vector<std::string> args) {
+    args.insert(args.begin() + 1, {"--writable", out.str()});  // after "run"
+    return args;
+}
+
 RunOptions in_hostile_dir() {
     RunOptions options;
     options.cwd = hostile_dir();
@@ -320,7 +327,7 @@ TEST(Hostile, ForksTwoHundredChildrenThenServes) {
     ProcessHeavy turn;
     TempDir out(/*world_writable=*/true);
     auto marker = new_marker();
-    auto m = run_measured(tcp_server("prints-message", python("fork_200_then_serve.py", marker, out)), marker, "prints-message", in_hostile_dir());
+    auto m = run_measured(report_to(out, tcp_server("prints-message", python("fork_200_then_serve.py", marker, out))), marker, "prints-message", in_hostile_dir());
     expect_contained(m);
     expect_passed(m);
     // The forks past the limit were refused, and the program went on to serve.
@@ -334,7 +341,7 @@ TEST(Hostile, ForksTwoHundredChildrenThenServes) {
 TEST(Hostile, DoubleForkedDaemonThatCallsSetsidIsEnded) {
     TempDir out(/*world_writable=*/true);
     auto marker = new_marker();
-    auto m = run_measured(tcp_server("prints-message", python("daemon_setsid.py", marker, out)), marker,
+    auto m = run_measured(report_to(out, tcp_server("prints-message", python("daemon_setsid.py", marker, out))), marker,
                           "prints-message", in_hostile_dir());
     expect_contained(m);
     expect_passed(m);
@@ -369,7 +376,7 @@ TEST(Hostile, ForkBombIsToldItHitTheProcessLimit) {
 TEST(Hostile, KillingItsParentInitAndEverythingHurtsOnlyItself) {
     TempDir out(/*world_writable=*/true);
     auto marker = new_marker();
-    auto m = run_measured(tcp_server("prints-message", python("kills_everything.py", marker, out)), marker,
+    auto m = run_measured(report_to(out, tcp_server("prints-message", python("kills_everything.py", marker, out))), marker,
                           "prints-message", in_hostile_dir());
     expect_contained(m);
     expect_passed(m);
@@ -397,7 +404,7 @@ TEST(Hostile, AllocatingTwoGiBStopsAtTheDataLimit) {
     auto marker = new_marker();
     // Touching ~1 GiB takes seconds on a busy machine: 15 s to reach the limit before the ready deadline.
     auto m = run_measured(
-        with_options(tcp_server("listens-on-port", python("memory_hog.py", marker, out)), {"--timeout-scale", "3"}),
+        with_options(report_to(out, tcp_server("listens-on-port", python("memory_hog.py", marker, out))), {"--timeout-scale", "3"}),
         marker, "listens-on-port", in_hostile_dir());
     expect_contained(m);
     expect_failed(m);
@@ -472,7 +479,7 @@ TEST(Hostile, FloodingAPeerWith50MBKeepsTheGraderSmall) {
 TEST(Hostile, ConnectingOutsideTheMachineIsUnreachable) {
     TempDir out(/*world_writable=*/true);
     auto marker = new_marker();
-    auto m = run_measured(tcp_server("listens-on-port", python("connect_outside.py", marker, out)), marker,
+    auto m = run_measured(report_to(out, tcp_server("listens-on-port", python("connect_outside.py", marker, out))), marker,
                           "listens-on-port", in_hostile_dir());
     expect_contained(m);
     expect_passed(m);
@@ -588,7 +595,7 @@ TEST(Hostile, AProgramsProcessesDoNotStopAnotherTestsProgram) {
     auto marker = new_marker();
     Measured holder;
     std::thread hold([&] {
-        holder = run_measured(tcp_server("listens-on-port", python("hold_processes.py", marker, out)),
+        holder = run_measured(report_to(out, tcp_server("listens-on-port", python("hold_processes.py", marker, out))),
                               marker, "listens-on-port", in_hostile_dir());
     });
     // Wait until the holder has its processes (it never listens, so it runs to the 5 s ready limit).
@@ -632,7 +639,7 @@ TEST(Hostile, AForkBombDoesNotStarveATestBesideIt) {
 TEST(Hostile, NothingOutlivesTheTestInTmpDevShmOrSysVIpc) {
     TempDir out(/*world_writable=*/true);
     auto marker = new_marker();
-    auto m = run_measured(tcp_server("listens-on-port", python("leaves_files.py", marker, out)), marker,
+    auto m = run_measured(report_to(out, tcp_server("listens-on-port", python("leaves_files.py", marker, out))), marker,
                           "listens-on-port", in_hostile_dir());
     expect_contained(m);
     expect_passed(m);
@@ -655,7 +662,7 @@ TEST(Hostile, NothingOutlivesTheTestInTmpDevShmOrSysVIpc) {
 TEST(Hostile, AProgramCannotReadRootOnlyFilesNorSeeOtherProcesses) {
     TempDir out(/*world_writable=*/true);
     auto marker = new_marker();
-    auto m = run_measured(tcp_server("listens-on-port", python("reads_host.py", marker, out)), marker,
+    auto m = run_measured(report_to(out, tcp_server("listens-on-port", python("reads_host.py", marker, out))), marker,
                           "listens-on-port", in_hostile_dir());
     expect_contained(m);
     expect_passed(m);
