@@ -26,6 +26,19 @@ namespace {
 // namespace; every source is cloned (open_tree) before that hides it.
 constexpr const char* stage = "/tmp";
 
+// The new mount API through syscall(2): glibc has wrappers only from 2.36,
+// and the portable tree must start on Ubuntu 22.04 (glibc 2.35, kernel 5.15,
+// which has the calls).
+int open_tree_at(int dirfd, const char* path, unsigned flags) {
+    return static_cast<int>(::syscall(SYS_open_tree, dirfd, path, flags));
+}
+int move_mount_to(int from_fd, const char* to_path) {
+    return static_cast<int>(::syscall(SYS_move_mount, from_fd, "", AT_FDCWD, to_path, MOVE_MOUNT_F_EMPTY_PATH));
+}
+int set_mount_attributes(int dirfd, const char* path, unsigned flags, mount_attr* attr) {
+    return static_cast<int>(::syscall(SYS_mount_setattr, dirfd, path, flags, attr, sizeof *attr));
+}
+
 bool exists(const std::string& path) {
     struct stat info {};
     return ::lstat(path.c_str(), &info) == 0;
@@ -61,11 +74,11 @@ int make_file(const std::string& path) {
 
 // Clones a mount tree (detached) and restricts it; -1 and errno on failure.
 int clone_tree(const std::string& source, bool writable) {
-    int fd = ::open_tree(AT_FDCWD, source.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    int fd = open_tree_at(AT_FDCWD, source.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
     if (fd < 0) return -1;
     mount_attr attr{};
     attr.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (writable ? 0 : MOUNT_ATTR_RDONLY);
-    if (::mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) {
+    if (set_mount_attributes(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0) {
         int error = errno;
         ::close(fd);
         errno = error;
@@ -200,10 +213,10 @@ int Jail::enter() const {
     for (std::size_t i = 0; i < devices_.size(); ++i) {
         char path[64];
         std::snprintf(path, sizeof path, "/dev/%s", devices_[i].c_str());
-        device_trees[i] = ::open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        device_trees[i] = open_tree_at(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
         if (device_trees[i] < 0) return fail("cloning a device");
     }
-    int empty = ::open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    int empty = open_tree_at(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
     if (empty < 0) return fail("cloning /dev/null");
 
     if (::mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m,nr_inodes=4096") < 0)
@@ -229,7 +242,7 @@ int Jail::enter() const {
             }
             if ((errno = bind.file ? make_file(bind.staged) : make_directories(bind.staged))) return fail("making a mount point");
         }
-        if (::move_mount(trees[i], "", AT_FDCWD, bind.staged.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        if (move_mount_to(trees[i], bind.staged.c_str()) < 0)
             return fail("showing a folder");
         ::close(trees[i]);
     }
@@ -237,13 +250,13 @@ int Jail::enter() const {
         char path[96];
         std::snprintf(path, sizeof path, "%s/dev/%s", stage, devices_[i].c_str());
         if ((errno = make_file(path))) return fail("making a device's node");
-        if (::move_mount(device_trees[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) return fail("showing a device");
+        if (move_mount_to(device_trees[i], path) < 0) return fail("showing a device");
         ::close(device_trees[i]);
     }
     for (const auto& hidden : hidden_) {
         if (!exists(hidden)) continue;  // not in view anyway
-        int again = ::open_tree(empty, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-        if (again < 0 || ::move_mount(again, "", AT_FDCWD, hidden.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        int again = open_tree_at(empty, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (again < 0 || move_mount_to(again, hidden.c_str()) < 0)
             return fail("hiding a file");
         ::close(again);
     }
@@ -266,7 +279,7 @@ int Jail::enter() const {
     if (::chdir("/") < 0) return fail("entering the new root");
     mount_attr read_only{};
     read_only.attr_set = MOUNT_ATTR_RDONLY;
-    if (::mount_setattr(AT_FDCWD, "/", 0, &read_only, sizeof read_only) < 0) return fail("making the root read-only");
+    if (set_mount_attributes(AT_FDCWD, "/", 0, &read_only) < 0) return fail("making the root read-only");
     if (!work_dir_.empty() && ::chdir(work_dir_.c_str()) < 0) return fail("entering the work folder");
     return 0;
 }

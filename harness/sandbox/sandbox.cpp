@@ -371,6 +371,9 @@ WorkerOutcome finish_worker(Running& running, bool timed_out, const WorkerOption
 
 void run_in_workers(const std::vector<WorkerBody>& bodies, const WorkerOptions& options, int jobs,
                     const std::function<void(std::size_t, WorkerOutcome)>& done) {
+    // Claimed here, before any fork: every worker (each test, each repeat, at
+    // once or in turn) of this process's submission then runs as one user.
+    program_credentials();
     const std::size_t at_once = static_cast<std::size_t>(std::max(1, jobs));
     std::vector<Running> running;
     std::size_t next = 0;

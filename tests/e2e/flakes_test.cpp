@@ -17,7 +17,7 @@ TEST(e2eFlakes, RepeatSaysWhichRunsFailedAndShowsAPassingRunBesideThem) {
     const auto json_path = reports.str("report.json");
     // flaky_every_other.py exits at once on runs 1 and 3, serves on runs 2 and 4.
     auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--repeat", "4", "--seed", "500",
-                              "--env", "COUNTER=" + state.str("counter"), "--format", "json", "--output", json_path,
+                              "--writable", state.str(), "--env", "COUNTER=" + state.str("counter"), "--format", "json", "--output", json_path,
                               "--", "python3", fixture("flaky_every_other.py")});
     ASSERT_FALSE(run.timed_out) << run.describe();
     EXPECT_EQ(run.exit_code, 1) << run.describe();
@@ -50,8 +50,8 @@ TEST(e2eFlakes, RepeatGivesThePassRateOfATestThatAlwaysPasses) {
 
 // wait_for_company.py listens only once a second copy of it has started.
 RunResult run_together(const std::string& jobs, const TempDir& state) {
-    return run_sockgrade({"run", fixture("flakes.yaml"), "--only", "together", "--repeat", "2", "--jobs", jobs, "--env",
-                          "LOG=" + state.str("log"), "--format", "json", "--", "python3",
+    return run_sockgrade({"run", fixture("flakes.yaml"), "--only", "together", "--repeat", "2", "--jobs", jobs, "--writable",
+                          state.str(), "--env", "LOG=" + state.str("log"), "--format", "json", "--", "python3",
                           fixture("wait_for_company.py")});
 }
 

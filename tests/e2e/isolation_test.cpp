@@ -42,7 +42,7 @@ TEST(e2eIsolation, TheProgramsEnvironmentIsBuiltNotInherited) {
     TempDir out(/*world_writable=*/true);
     TempDir grader_home;
     const std::string value = "a value with spaces = and an equals sign";
-    auto run = run_sockgrade({"run", fixture("env.yaml"), "--env", "SOCKGRADE_E2E_ADDED=" + value, "--", "python3",
+    auto run = run_sockgrade({"run", fixture("env.yaml"), "--writable", out.str(), "--env", "SOCKGRADE_E2E_ADDED=" + value, "--", "python3",
                               fixture("env_dump.py"), out.str()},
                              {.env = {{"PYTHONUNBUFFERED", "1"},
                                       {"SOCKGRADE_E2E_CANARY", "must-not-leak"},

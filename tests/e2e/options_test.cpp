@@ -18,8 +18,8 @@ TEST(e2eOptions, RepeatReportsATestThatPassesEveryOtherRunAsFlaky) {
     TempDir reports;
     const auto counter = state.str("counter");
     const auto json_path = reports.str("report.json");
-    auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--repeat", "4", "--env",
-                              "COUNTER=" + counter, "--format", "json", "--output", json_path, "--", "python3",
+    auto run = run_sockgrade({"run", "tcp-server", "--only", "prints-message", "--repeat", "4", "--writable", state.str(),
+                              "--env", "COUNTER=" + counter, "--format", "json", "--output", json_path, "--", "python3",
                               fixture("flaky_every_other.py")});
     ASSERT_FALSE(run.timed_out) << run.describe();
     EXPECT_EQ(run.exit_code, 1) << run.describe();

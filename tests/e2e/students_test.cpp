@@ -81,6 +81,7 @@ TEST_P(StudentVerdict, MatchesTheTeachersJudgement) {
     fs::permissions(scratch, fs::perms::all);
 
     std::string command = "timeout 240 " SOCKGRADE_BINARY_DIR "/sockgrade run " + s.lab + " --dir " + quote(scratch.string()) +
+                          " --writable " + quote(scratch.string()) +
                           " --env PYENV_VERSION=2.7.18 -- /bin/sh -c " + quote(s.run) + " > " +
                           quote((scratch / "report.txt").string()) + " 2>&1";
     int status = std::system(command.c_str());

@@ -7,6 +7,7 @@
 // 5000 for a moment when, and only when, it is free.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -573,53 +574,50 @@ TEST(SandboxCredentials, ProgramUser) {
         EXPECT_EQ(program_credentials(), std::nullopt);  // already unprivileged
         return;
     }
-    auto nobody = program_credentials();  // root: the program runs as nobody
-    ASSERT_TRUE(nobody);
-    EXPECT_NE(nobody->uid, 0u);
-    EXPECT_NE(nobody->gid, 0u);
+    auto own = program_credentials();  // root: the program runs as a user of its own, never root
+    ASSERT_TRUE(own);
+    EXPECT_NE(own->uid, 0u);
+    EXPECT_NE(own->gid, 0u);
     // Choosing root itself means "do not change user".
     EXPECT_EQ(set_program_user("root"), std::nullopt);
     EXPECT_EQ(program_credentials(), std::nullopt);
     EXPECT_EQ(set_program_user("nobody"), std::nullopt);
     auto again = program_credentials();
     ASSERT_TRUE(again);
-    EXPECT_EQ(again->uid, nobody->uid);
+    const passwd* nobody = ::getpwnam("nobody");
+    ASSERT_NE(nobody, nullptr);
+    EXPECT_EQ(again->uid, nobody->pw_uid);
+    EXPECT_EQ(again->gid, nobody->pw_gid);
+    ASSERT_EQ(set_program_user(""), std::nullopt);  // back to the default
 }
 
-TEST(SandboxCredentials, EachTestsProgramHasAUserOfItsOwnWhoseTemporaryFilesGoWithIt) {
+TEST(SandboxCredentials, EachSubmissionHasAUserAndGroupOfItsOwn) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root: otherwise the program runs as the grader's user, in a user namespace";
     ASSERT_EQ(set_program_user(""), std::nullopt);  // the default: no --user
-    auto left_behind = fs::temp_directory_path() / fmt::format("sockgrade-unit-left-{}", ::getpid());
-    auto test_user = [&] {
-        auto outcome = run_in_worker(
-            [&](const Isolation&) {
-                auto mine = program_credentials();
-                if (!mine) return std::string("none");
-                std::ofstream(left_behind) << "left";
-                [[maybe_unused]] int r = ::chown(left_behind.c_str(), mine->uid, mine->gid);
-                return std::to_string(mine->uid);
-            },
-            with_timeout(20s));
-        return outcome.payload.value_or("error: " + outcome.error);
-    };
-    auto first = test_user();
-    bool removed = !fs::exists(left_behind);
-    if (first == "none") GTEST_SKIP() << "the per-test user range is not usable here (ids not mapped, or no /run)";
-    ASSERT_EQ(first.find_first_not_of("0123456789"), std::string::npos) << first;
-    EXPECT_GE(std::stoul(first), 2000000000u);
-    EXPECT_TRUE(removed) << "a file the test's user left in /tmp outlived the test";
-    // While a test holds that user (its slot's lock), another test gets another one.
-    int held = ::open(fmt::format("/run/sockgrade-users/{}", std::stoul(first) - 2000000000u).c_str(), O_RDWR | O_CLOEXEC);
+    new_submission_user();
+    auto first = program_credentials();
+    ASSERT_TRUE(first);
+    if (first->uid < 2000000000u) GTEST_SKIP() << "the per-submission id range is not usable here (ids not mapped, or no /run)";
+    EXPECT_EQ(first->gid, static_cast<gid_t>(first->uid)) << "no group shared with another submission";
+    // Every test of the submission (a worker) runs as that same user.
+    auto in_worker = run_in_worker(
+        [&](const Isolation&) {
+            auto mine = program_credentials();
+            return mine ? std::to_string(mine->uid) : std::string("none");
+        },
+        with_timeout(20s));
+    EXPECT_EQ(in_worker.payload.value_or(in_worker.error), std::to_string(first->uid));
+    // While a grader holds that user (its slot's lock), the next submission gets another one.
+    int held = ::open(fmt::format("/run/sockgrade-users/{}", first->uid - 2000000000u).c_str(), O_RDWR | O_CLOEXEC);
     ASSERT_GE(held, 0);
-    ASSERT_EQ(::flock(held, LOCK_EX | LOCK_NB), 0) << "the worker kept its slot after it ended";
-    auto second = test_user();
+    new_submission_user();  // lets go of the slot...
+    ASSERT_EQ(::flock(held, LOCK_EX | LOCK_NB), 0) << "the slot was not let go";  // ...which another grader holds now
+    auto second = program_credentials();
+    ASSERT_TRUE(second);
+    EXPECT_NE(second->uid, first->uid) << "two submissions at once share a user";
+    EXPECT_NE(second->gid, first->gid) << "two submissions at once share a group";
     ::close(held);
-    std::error_code ignored;
-    fs::remove(left_behind, ignored);
-    EXPECT_NE(first, second) << "two tests at once share a user";
-    auto nobody = program_credentials();  // in the grader itself, the shared user of builds
-    ASSERT_TRUE(nobody);
-    EXPECT_NE(std::to_string(nobody->uid), first);
+    new_submission_user();
 }
 
 }  // namespace
