@@ -169,10 +169,11 @@ def resolve(assignment, submission_dir):
 
 def private_copy(folder):
     """A copy of the submission the program may read and write. As root,
-    sockgrade runs each test's program as a user of its own in nobody's group,
-    which may not write in /autograder (logs, __pycache__): the copy is in a
-    fresh folder under the temporary folder, owned by nobody and writable by
-    its group. Not root: the folder itself."""
+    sockgrade runs the program as a user of its own, in a jail that shows it
+    this copy (--writable) and nothing else of the machine: the copy is in a
+    fresh folder under the temporary folder, open to every user, so that the
+    program may write in it (logs, __pycache__), and /autograder stays
+    unseen. Not root: the folder itself."""
     if os.geteuid() != 0:
         return folder
     import shutil  # noqa: PLC0415
@@ -182,27 +183,21 @@ def private_copy(folder):
     os.chmod(parent, 0o755)
     copy = os.path.join(parent, "submission")
     shutil.copytree(folder, copy, symlinks=True)
-    give_to_nobody(copy)
+    open_to_program(copy)
     return copy
 
 
-def give_to_nobody(folder):
-    """chown -R nobody, chmod -R g+rwX: what the build made is the program's too."""
+def open_to_program(folder):
+    """chmod -R a+rwX: what the build made is the program's too. Only the
+    program's jail shows the folder, so no one else shares it."""
     if os.geteuid() != 0:
-        return
-    import pwd  # noqa: PLC0415
-
-    try:
-        nobody = pwd.getpwnam("nobody")
-    except KeyError:
         return
     for root, dirs, files in os.walk(folder):
         for name in [root] + [os.path.join(root, n) for n in dirs + files]:
             try:
-                os.lchown(name, nobody.pw_uid, nobody.pw_gid)
                 if not os.path.islink(name):
                     mode = os.stat(name).st_mode
-                    os.chmod(name, mode | 0o060 | (0o010 if os.path.isdir(name) else 0))
+                    os.chmod(name, mode | 0o666 | (0o111 if os.path.isdir(name) else 0))
             except OSError:
                 pass
 
@@ -233,7 +228,7 @@ def sockgrade_command(sockgrade, plan, reports, lang="", extra=()):
     argv += list(extra)
     # --dir (one value) last: a sockgrade built before c6a3eac let a list option
     # (--output, --only) right before `--` take the `--` too (docs/ci.md).
-    argv += ["--dir", plan["dir"], "--", "/bin/sh", "-c", plan["run"]]
+    argv += ["--writable", plan["dir"], "--dir", plan["dir"], "--", "/bin/sh", "-c", plan["run"]]
     return argv
 
 
