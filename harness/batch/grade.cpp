@@ -5,10 +5,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <map>
-#include <poll.h>
 #include <regex>
 #include <set>
 #include <sys/prctl.h>
@@ -25,6 +23,7 @@
 #include "batch/submission.hpp"
 #include "runner/runner.hpp"
 #include "sandbox/cgroup.hpp"
+#include "sandbox/children.hpp"
 #include "sandbox/jail.hpp"
 #include "sandbox/sandbox.hpp"
 
@@ -346,15 +345,6 @@ std::vector<Record> read_records(const std::string& out_dir) {
 
 namespace {
 
-struct Child {
-    pid_t pid = -1;
-    int fd = -1;
-    std::size_t student = 0;
-    std::string bytes;
-    Clock::time_point started;
-    Clock::time_point deadline;
-};
-
 std::chrono::milliseconds child_time_limit(const scenario::Scenario& scenario, const GradeOptions& options) {
     double ms = 0;
     for (std::size_t i = 0; i < scenario.tests.size(); ++i)
@@ -363,15 +353,6 @@ std::chrono::milliseconds child_time_limit(const scenario::Scenario& scenario, c
     ms += static_cast<double>(options.build_timeout.count()) * 1000 + 15000;  // the build and its worker
     ms += 120000;                                                             // copying, Python checks, slack
     return std::chrono::milliseconds(static_cast<long>(ms));
-}
-
-void end_child(Child& child) {
-    ::kill(-child.pid, SIGKILL);
-    ::kill(child.pid, SIGKILL);
-    while (::waitpid(child.pid, nullptr, 0) < 0 && errno == EINTR) {
-    }
-    if (child.fd >= 0) ::close(child.fd);
-    child.fd = -1;
 }
 
 std::string make_work_dir() {
@@ -443,7 +424,7 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
 
     // Unchanged submissions keep their grade.
     std::vector<std::string> hashes(students.size());
-    std::deque<std::size_t> queue;
+    std::vector<std::size_t> queue;  // the students to grade now
     for (std::size_t i = 0; i < students.size(); ++i) {
         hashes[i] = tree_hash(students[i].dir);
         auto slug = student_slug(students[i].name);
@@ -472,70 +453,32 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
     fs::create_directories(child_tmp, ec);
     ::chmod(child_tmp.c_str(), 0711);
     const auto time_limit = child_time_limit(scenario, options);
-    const int jobs = std::max(1, options.jobs);
-    const pid_t parent = ::getpid();
-    std::vector<Child> running;
     auto started = Clock::now();
     int graded_now = 0;
 
-    auto launch = [&](std::size_t index) {
-        int channel[2];
-        if (::pipe2(channel, O_CLOEXEC) < 0) return false;
-        pid_t pid = ::fork();
-        if (pid < 0) {
-            ::close(channel[0]);
-            ::close(channel[1]);
-            return false;
+    // A child grader per submission: its own process group (Ctrl-C at the
+    // terminal reaches only this parent), and the submission's own user.
+    auto grade_one = [&](std::size_t slot) {
+        const auto index = queue[slot];
+        sandbox::new_submission_user();  // this student's uid and gid, no one else's
+        ::signal(SIGINT, SIG_DFL);
+        ::signal(SIGTERM, SIG_DFL);
+        // Temporary folders (the test workers' HOMEs) go inside the scratch space, which the
+        // parent removes at the end even if this child is killed.
+        ::setenv("TMPDIR", child_tmp.c_str(), 1);
+        try {
+            return dump_record(grade_submission(students[index], scenario, options, scratch_root, hashes[index], key));
+        } catch (const std::exception& e) {
+            Record failed;
+            failed.student = students[index].name;
+            failed.slug = student_slug(students[index].name);
+            failed.hash = hashes[index];
+            failed.key = key;
+            failed.status = "error";
+            failed.problem = grader_failed(e.what());
+            failed.result = zero_result(scenario, status_sentence("error"));
+            return dump_record(failed);
         }
-        if (pid == 0) {
-            // A child grader: its own process group (Ctrl-C at the terminal reaches only the parent),
-            // dies with the parent, and says what it found on the pipe.
-            ::setpgid(0, 0);
-            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (::getppid() != parent) ::_exit(3);
-            sandbox::new_submission_user();  // this student's uid and gid, no one else's
-            ::signal(SIGINT, SIG_DFL);
-            ::signal(SIGTERM, SIG_DFL);
-            ::close(channel[0]);
-            for (auto& other : running) ::close(other.fd);
-            if (options.interrupt_fd >= 0) ::close(options.interrupt_fd);
-            // Temporary folders (the test workers' HOMEs) go inside the scratch space, which the
-            // parent removes at the end even if this child is killed.
-            ::setenv("TMPDIR", child_tmp.c_str(), 1);
-            std::string text;
-            try {
-                auto record = grade_submission(students[index], scenario, options, scratch_root, hashes[index], key);
-                text = dump_record(record);
-            } catch (const std::exception& e) {
-                Record failed;
-                failed.student = students[index].name;
-                failed.slug = student_slug(students[index].name);
-                failed.hash = hashes[index];
-                failed.key = key;
-                failed.status = "error";
-                failed.problem = grader_failed(e.what());
-                failed.result = zero_result(scenario, status_sentence("error"));
-                text = dump_record(failed);
-            }
-            std::size_t written = 0;
-            while (written < text.size()) {
-                ssize_t n = ::write(channel[1], text.data() + written, text.size() - written);
-                if (n < 0 && errno == EINTR) continue;
-                if (n <= 0) ::_exit(4);
-                written += static_cast<std::size_t>(n);
-            }
-            ::_exit(0);
-        }
-        ::setpgid(pid, pid);
-        ::close(channel[1]);
-        Child child;
-        child.pid = pid;
-        child.fd = channel[0];
-        child.student = index;
-        child.started = Clock::now();
-        child.deadline = child.started + time_limit;
-        running.push_back(std::move(child));
-        return true;
     };
 
     auto error_record = [&](std::size_t index, const std::string& why) {
@@ -551,75 +494,43 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
         return failed;
     };
 
-    auto finished = [&](std::size_t index, Record record) {
+    std::size_t ended = 0;
+    auto finished = [&](std::size_t slot, sandbox::ChildEnd end) {
+        ++ended;
+        if (end.how == sandbox::ChildEnd::How::interrupted) return;  // graded next time
+        const auto index = queue[slot];
+        std::optional<Record> record;
+        if (end.how == sandbox::ChildEnd::How::gave) record = parse_record(end.payload);
+        if (!record) {
+            using How = sandbox::ChildEnd::How;
+            record = error_record(
+                index, end.how == How::timed_out
+                           ? fmt::format("grading took longer than {} s and was stopped",
+                                         std::chrono::duration_cast<std::chrono::seconds>(time_limit).count())
+                       : end.how == How::not_started ? end.failure
+                                                     : "the child grader ended without a result");
+        }
         ++graded_now;
         ++summary.graded;
         ++progress.done;
-        progress.passing += record.full_marks();
-        auto path = results_dir / (record.slug + ".json");
-        if (!write_file_atomically(path.string(), dump_record(record))) summary.write_failures.push_back(path.string());
+        progress.passing += record->full_marks();
+        auto path = results_dir / (record->slug + ".json");
+        if (!write_file_atomically(path.string(), dump_record(*record))) summary.write_failures.push_back(path.string());
         double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-        auto left = queue.size() + running.size();
+        auto left = queue.size() - ended;
         progress.eta_seconds = graded_now > 0 ? elapsed / graded_now * static_cast<double>(left) : -1;
-        auto slug = record.slug;
-        records[slug] = std::move(record);
-        (void)index;
+        auto slug = record->slug;
+        records[slug] = std::move(*record);
         report(&records[slug], false);
     };
 
-    bool interrupted = false;
-    while (!queue.empty() || !running.empty()) {
-        while (!interrupted && !queue.empty() && static_cast<int>(running.size()) < jobs) {
-            auto index = queue.front();
-            queue.pop_front();
-            if (!launch(index)) finished(index, error_record(index, fmt::format("fork: {}", std::strerror(errno))));
-        }
-        if (running.empty()) break;
-
-        std::vector<pollfd> fds;
-        for (const auto& child : running) fds.push_back({child.fd, POLLIN, 0});
-        if (options.interrupt_fd >= 0) fds.push_back({options.interrupt_fd, POLLIN, 0});
-        auto next_deadline = running.front().deadline;
-        for (const auto& child : running) next_deadline = std::min(next_deadline, child.deadline);
-        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_deadline - Clock::now()).count();
-        int ready = ::poll(fds.data(), fds.size(), static_cast<int>(std::clamp<long long>(wait, 0, 60000)));
-        if (ready < 0 && errno != EINTR) break;
-
-        if (options.interrupt_fd >= 0 && fds.back().revents) {
-            // Stop now: what is done stays; submissions in flight are graded next time.
-            interrupted = true;
-            for (auto& child : running) end_child(child);
-            running.clear();
-            break;
-        }
-        std::vector<Child> still;
-        for (std::size_t i = 0; i < running.size(); ++i) {
-            auto& child = running[i];
-            bool done = false;
-            if (fds[i].revents) {
-                char buffer[65536];
-                ssize_t n = ::read(child.fd, buffer, sizeof buffer);
-                if (n > 0) {
-                    child.bytes.append(buffer, static_cast<std::size_t>(n));
-                } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-                    end_child(child);
-                    auto record = parse_record(child.bytes);
-                    finished(child.student, record ? std::move(*record)
-                                                   : error_record(child.student, "the child grader ended without a result"));
-                    done = true;
-                }
-            }
-            if (!done && Clock::now() >= child.deadline) {
-                end_child(child);
-                finished(child.student,
-                         error_record(child.student, fmt::format("grading took longer than {} s and was stopped",
-                                                                 std::chrono::duration_cast<std::chrono::seconds>(time_limit).count())));
-                done = true;
-            }
-            if (!done) still.push_back(std::move(child));
-        }
-        running = std::move(still);
-    }
+    sandbox::ChildPoolOptions pool;
+    pool.jobs = std::max(1, options.jobs);
+    pool.timeout = time_limit;
+    pool.own_process_group = true;
+    pool.interrupt_fd = options.interrupt_fd;
+    // Stopped by the interrupt: what is done stays; submissions in flight are graded next time.
+    const bool interrupted = !sandbox::run_in_children(queue.size(), grade_one, pool, finished);
     summary.interrupted = interrupted;
 
     std::vector<Record> ordered;

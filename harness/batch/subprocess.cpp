@@ -22,26 +22,17 @@
 
 namespace sockgrade::batch {
 
+// How it ended is said as a test's program's end is (process::ExitStatus).
 std::string CommandOutcome::describe() const {
     if (!started) return error.empty() ? "could not start" : error;
     if (timed_out) return "did not finish in time and was stopped";
-    if (signaled) {
-        const char* name = sigabbrev_np(signal);
-        return name ? fmt::format("was killed by signal {} (SIG{})", signal, name)
-                    : fmt::format("was killed by signal {}", signal);
-    }
-    return fmt::format("exited with status {}", exit_code);
+    return process::ExitStatus{signaled, exit_code, signal}.describe();
 }
 
 std::string CommandOutcome::describe_pt() const {
     if (!started) return error.empty() ? "não pôde ser iniciado" : error;  // the system's words, in English
     if (timed_out) return "não terminou a tempo e foi parado";
-    if (signaled) {
-        const char* name = sigabbrev_np(signal);
-        return name ? fmt::format("foi morto pelo sinal {} (SIG{})", signal, name)
-                    : fmt::format("foi morto pelo sinal {}", signal);
-    }
-    return fmt::format("terminou com status {}", exit_code);
+    return process::ExitStatus{signaled, exit_code, signal}.describe_pt();
 }
 
 std::map<std::string, std::string> helper_environment(const std::string& home) {
@@ -99,7 +90,7 @@ CommandOutcome run_command(const CommandSpec& spec) {
     if (spec.jail) jail.emplace(*spec.jail);
     if (pid == 0) {
         // A session of its own and no terminal: /dev/tty opens nothing.
-        sandbox::own_session(-1);
+        sandbox::own_session();
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         for (int s = 1; s < NSIG; ++s) ::signal(s, SIG_DFL);
         sigset_t none;

@@ -98,8 +98,8 @@ struct ChildSetup {
     bp::error_code on_exec_setup(Launcher& launcher, const bp::filesystem::path& executable,
                                  const char* const*& argv) const {
         const int report = launcher.fd_whitelist.back();  // the launcher's pipe that carries exec errors
-        // A session of its own, the stdout pty its terminal: /dev/tty is never the grader's.
-        sandbox::own_session(::isatty(1) ? 1 : -1);
+        // A session of its own, with no terminal: /dev/tty is never the grader's.
+        sandbox::own_session();
         // Our own chdir: Boost 1.81's start_dir calls exit() in the child when it fails.
         if (::chdir(spec.cwd.c_str()) < 0) fail(report, errno);
         // A fresh signal state: the grader ignores SIGPIPE, the program must not inherit that.

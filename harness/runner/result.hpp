@@ -43,6 +43,7 @@ struct TestResult {
     std::optional<FailedAt> failed_at;  // set when a step (or the set-up) failed
     std::string capture;        // the packet capture kept of this run (--capture), empty if none
     std::string capture_note;   // what the capture left out, or why there is none
+    std::string isolation_note; // why this test ran on the host network (no namespaces), said once in the report
     std::string diagram;        // the sequence diagram written for this test (--diagram), set by cli
     double seconds = 0;     // wall time of the run
     // With --repeat: how many runs were made and how many passed.

@@ -60,10 +60,9 @@ TestResult result_of(sandbox::WorkerOutcome outcome, const scenario::Test& test,
         failed.message = {"grader error: " + error, "erro do corretor: " + error};
         return failed;
     }
-    for (const auto& entry : result->transcript)
-        if (entry.party == "grader" && entry.text.en.starts_with("network namespaces are not available") &&
-            std::find(summary.notes.begin(), summary.notes.end(), entry.text.en) == summary.notes.end())
-            summary.notes.push_back(entry.text.en);
+    if (!result->isolation_note.empty() &&
+        std::find(summary.notes.begin(), summary.notes.end(), result->isolation_note) == summary.notes.end())
+        summary.notes.push_back(result->isolation_note);
     if (result->message.en.starts_with("grader error: ")) summary.errors.push_back(test.name + ": " + result->message.en);
     if (result->capture_note == capture_unavailable_note &&
         std::find(summary.notes.begin(), summary.notes.end(), result->capture_note) == summary.notes.end())
@@ -144,8 +143,10 @@ ScenarioResult run_scenario(const scenario::Scenario& scenario, const RunOptions
                         {0, "grader", '*',
                          {fmt::format("--stress: {} busy processes at nice 19 load the CPUs", load_processes),
                           fmt::format("--stress: {} processos ocupados, com nice 19, carregam as CPUs", load_processes)}});
-                if (!isolation.namespaces)
+                if (!isolation.namespaces) {
                     result.transcript.insert(result.transcript.begin(), {0, "grader", '*', Text{isolation.note, {}}});
+                    result.isolation_note = isolation.note;
+                }
                 return to_wire(result);
             });
         }

@@ -53,6 +53,7 @@ std::string to_wire(const TestResult& r) {
     // Written only when set, so results stored by earlier versions read the same.
     if (!r.capture.empty()) j["capture"] = r.capture;
     if (!r.capture_note.empty()) j["capture_note"] = r.capture_note;
+    if (!r.isolation_note.empty()) j["isolation_note"] = r.isolation_note;
     if (!r.diagram.empty()) j["diagram"] = r.diagram;
     // Program output may hold any bytes; replace what is not UTF-8 rather than fail.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -94,6 +95,7 @@ TestResult read(const json& j) {
         r.failed_at = FailedAt{at->value("party", ""), at->value("since", 0.0), at->value("due", 0.0), at->value("at", 0.0)};
     r.capture = j.value("capture", "");
     r.capture_note = j.value("capture_note", "");
+    r.isolation_note = j.value("isolation_note", "");
     r.diagram = j.value("diagram", "");
     return r;
 }

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <grp.h>
 #include <linux/capability.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -298,9 +297,6 @@ bool become_user(uid_t uid, gid_t gid) {
     return ::geteuid() == uid;
 }
 
-void own_session(int terminal_fd) {
-    ::setsid();
-    if (terminal_fd >= 0) ::ioctl(terminal_fd, TIOCSCTTY, 0);
-}
+void own_session() { ::setsid(); }
 
 }  // namespace sockgrade::sandbox

@@ -1,8 +1,8 @@
 // What a student's program (or its build) can see and do: the one launcher
 // step that builds and tests share, taken in the child between fork and exec.
 //
-// The child gets a session of its own (its stdout pty, when it has one, is
-// its controlling terminal: /dev/tty is that, never the grader's terminal)
+// The child gets a session of its own with no controlling terminal (its
+// stdout may be a pty, but /dev/tty is never the grader's terminal)
 // and, inside the test's namespaces, a mount namespace whose root is built
 // from nothing (a tmpfs, then pivot_root):
 //   - read-only: /usr, /etc (password hashes read as empty), /bin, /lib...,
@@ -81,8 +81,12 @@ private:
 // child before exec. False when the kernel refused (the child must exit).
 bool become_user(uid_t uid, gid_t gid);
 
-// Makes the calling process the leader of a new session; with a terminal fd,
-// makes it the controlling terminal. In the child before exec.
-void own_session(int terminal_fd);
+// Makes the calling process the leader of a new session with no controlling
+// terminal: /dev/tty cannot be opened (ENXIO) and TIOCSTI, which needs the
+// caller's own terminal, has none. Not the stdout pty either: when a
+// session leader with a terminal exits, the kernel hangs the terminal up and
+// sends SIGHUP to the program's children, which an honest forking server
+// would not expect. In the child before exec.
+void own_session();
 
 }  // namespace sockgrade::sandbox

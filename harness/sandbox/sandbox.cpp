@@ -1,4 +1,6 @@
 #include "sandbox/sandbox.hpp"
+
+#include "sandbox/children.hpp"
 #include "sandbox/cgroup.hpp"
 
 #include <cerrno>
@@ -284,87 +286,50 @@ std::optional<Credentials> program_credentials() {
 
 namespace {
 
-// A worker at work: its pipe, and when it must have finished.
-struct Running {
-    std::size_t index = 0;
-    pid_t pid = -1;
-    int channel = -1;
-    std::chrono::steady_clock::time_point deadline;
-    std::string payload;
-};
-
-// Forks a worker that runs body; an outcome instead when it could not start.
-std::variant<Running, WorkerOutcome> start_worker(std::size_t index, const WorkerBody& body,
-                                                  const WorkerOptions& options) {
-    int channel[2];
-    if (::pipe2(channel, O_CLOEXEC) < 0) return WorkerOutcome{std::nullopt, errno_text("pipe")};
-    pid_t grader = ::getpid();
-    pid_t worker = ::fork();
-    if (worker < 0) {
-        ::close(channel[0]);
-        ::close(channel[1]);
-        return WorkerOutcome{std::nullopt, errno_text("fork")};
+// In the worker: isolates it, runs body, ends what it started.
+std::string run_isolated(const WorkerBody& body, const WorkerOptions& options) {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    Isolation isolation;
+    if (auto error = enter_namespaces()) {
+        isolation.note = fmt::format("network namespaces are not available here ({}); tests run on the host "
+                                     "network, one at a time per port",
+                                     *error);
+        if (options.host_port > 0) lock_host_port(options.host_port);
+    } else {
+        isolation.namespaces = true;
     }
-    if (worker == 0) {
-        ::close(channel[0]);
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != grader) ::_exit(3);
-        ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-        Isolation isolation;
-        if (auto error = enter_namespaces()) {
-            isolation.note = fmt::format("network namespaces are not available here ({}); tests run on the host "
-                                         "network, one at a time per port",
-                                         *error);
-            if (options.host_port > 0) lock_host_port(options.host_port);
-        } else {
-            isolation.namespaces = true;
-        }
-        // Without namespaces the program writes the host's /tmp: what its user left there goes.
-        uid_t leftovers = 0;  // 0: nothing to sweep
-        if (!isolation.namespaces)
-            if (auto credentials = program_credentials()) leftovers = credentials->uid;
-        std::string payload;
-        try {
-            payload = body(isolation);
-        } catch (...) {
-            // Never let an exception unwind into this copy of the grader.
-            end_all_processes();
-            if (leftovers) remove_files_of(leftovers);
-            ::_exit(5);
-        }
+    // Without namespaces the program writes the host's /tmp: what its user left there goes.
+    uid_t leftovers = 0;  // 0: nothing to sweep
+    if (!isolation.namespaces)
+        if (auto credentials = program_credentials()) leftovers = credentials->uid;
+    std::string payload;
+    try {
+        payload = body(isolation);
+    } catch (...) {
         end_all_processes();
         if (leftovers) remove_files_of(leftovers);
-        std::size_t written = 0;
-        while (written < payload.size()) {
-            ssize_t n = ::write(channel[1], payload.data() + written, payload.size() - written);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) ::_exit(4);
-            written += static_cast<std::size_t>(n);
-        }
-        ::_exit(0);
+        throw;  // the pool ends the worker with status 5
     }
-    ::close(channel[1]);
-    return Running{index, worker, channel[0], std::chrono::steady_clock::now() + options.timeout, {}};
+    end_all_processes();
+    if (leftovers) remove_files_of(leftovers);
+    return payload;
 }
 
-// Reaps a worker whose pipe has ended (or that ran out of time) and says what it gave.
-WorkerOutcome finish_worker(Running& running, bool timed_out, const WorkerOptions& options) {
-    ::close(running.channel);
-    if (timed_out) ::kill(running.pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(running.pid, &status, 0) < 0 && errno == EINTR) {
+WorkerOutcome outcome_of(ChildEnd end, const WorkerOptions& options) {
+    switch (end.how) {
+    case ChildEnd::How::gave:
+        return {std::move(end.payload), {}};
+    case ChildEnd::How::timed_out:
+        return {std::nullopt,
+                fmt::format("the test worker did not finish within {} ms and was stopped", options.timeout.count())};
+    case ChildEnd::How::not_started:
+        return {std::nullopt, end.failure};
+    case ChildEnd::How::failed:
+    case ChildEnd::How::interrupted:
+        break;
     }
-    Cgroup::remove_leftovers();
-    if (timed_out)
-        return {std::nullopt, fmt::format("the test worker did not finish within {} ms and was stopped",
-                                          options.timeout.count())};
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        std::string how = WIFSIGNALED(status) ? fmt::format("was killed by signal {}", WTERMSIG(status))
-                                              : fmt::format("exited with status {}", WEXITSTATUS(status));
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 5) how = "failed with an unexpected error";
-        return {std::nullopt, "the test worker " + how};
-    }
-    return {std::move(running.payload), {}};
+    return {std::nullopt,
+            "the test worker " + (end.exit_code == 5 ? std::string("failed with an unexpected error") : end.failure)};
 }
 
 }  // namespace
@@ -374,52 +339,15 @@ void run_in_workers(const std::vector<WorkerBody>& bodies, const WorkerOptions& 
     // Claimed here, before any fork: every worker (each test, each repeat, at
     // once or in turn) of this process's submission then runs as one user.
     program_credentials();
-    const std::size_t at_once = static_cast<std::size_t>(std::max(1, jobs));
-    std::vector<Running> running;
-    std::size_t next = 0;
-    while (next < bodies.size() || !running.empty()) {
-        while (running.size() < at_once && next < bodies.size()) {
-            auto started = start_worker(next, bodies[next], options);
-            if (auto* outcome = std::get_if<WorkerOutcome>(&started)) {
-                done(next, std::move(*outcome));
-            } else {
-                running.push_back(std::move(std::get<Running>(started)));
-            }
-            ++next;
-        }
-        if (running.empty()) continue;
-        // One poll over every worker's pipe, until the nearest deadline.
-        auto now = std::chrono::steady_clock::now();
-        auto nearest = running.front().deadline;
-        std::vector<pollfd> readable;
-        for (const auto& worker : running) {
-            nearest = std::min(nearest, worker.deadline);
-            readable.push_back({worker.channel, POLLIN, 0});
-        }
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(nearest - now).count();
-        int ready = ::poll(readable.data(), readable.size(), static_cast<int>(std::max<long long>(0, left)));
-        if (ready < 0 && errno != EINTR) ready = 0;
-        now = std::chrono::steady_clock::now();
-        for (std::size_t i = running.size(); i-- > 0;) {
-            auto& worker = running[i];
-            bool ended = false, timed_out = false;
-            if (ready > 0 && readable[i].revents != 0) {
-                char buffer[65536];
-                ssize_t n = ::read(worker.channel, buffer, sizeof buffer);
-                if (n > 0) {
-                    worker.payload.append(buffer, static_cast<std::size_t>(n));
-                } else if (n == 0 || errno != EINTR) {
-                    ended = true;
-                }
-            }
-            if (!ended && now >= worker.deadline) ended = timed_out = true;
-            if (!ended) continue;
-            auto index = worker.index;
-            auto outcome = finish_worker(worker, timed_out, options);
-            running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
-            done(index, std::move(outcome));
-        }
-    }
+    ChildPoolOptions pool;
+    pool.jobs = jobs;
+    pool.timeout = options.timeout;
+    run_in_children(
+        bodies.size(), [&](std::size_t index) { return run_isolated(bodies[index], options); }, pool,
+        [&](std::size_t index, ChildEnd end) {
+            Cgroup::remove_leftovers();
+            done(index, outcome_of(std::move(end), options));
+        });
 }
 
 WorkerOutcome run_in_worker(const WorkerBody& body, const WorkerOptions& options) {

@@ -23,6 +23,7 @@ TestResult full_result() {
     r.failed_at = FailedAt{"B", 0.4, 2.4, 2.41};
     r.capture = "/tmp/caps/broadcast.pcapng";
     r.capture_note = "cut at 8.0 MiB: 3 more packets (12 KiB) not kept";
+    r.isolation_note = "network namespaces are not available here (EPERM); tests run on the host network";
     r.diagram = "/tmp/pics/broadcast.svg";
     r.transcript = {{0.0, "program", '*', {"started", "iniciado"}},
                     {0.05, "A", '*', {"connected from port 41000", "conectou-se a partir da porta 41000"}, util::Mark::connect},
@@ -96,6 +97,7 @@ TEST(RunnerWire, RoundTripsEveryField) {
     EXPECT_EQ(back->failed_at->at, 2.41);
     EXPECT_EQ(back->capture, original.capture);
     EXPECT_EQ(back->capture_note, original.capture_note);
+    EXPECT_EQ(back->isolation_note, original.isolation_note);
     EXPECT_EQ(back->diagram, original.diagram);
     EXPECT_TRUE(back->flaky());
 }
