@@ -78,7 +78,8 @@ def main():
         print(note)
 
     if plan["build"]:
-        ok, log = sockgrade_ci.run_build(plan["build"], plan["dir"], int(assignment.get("build_timeout") or 300))
+        ok, log = sockgrade_ci.run_build(plan["build"], plan["dir"], int(assignment.get("build_timeout") or 300),
+                                         sockgrade)
         print(f"$ {plan['build']}\n{log}")
         if not ok:
             # Still graded: every test then fails, and the score counts them.

@@ -202,17 +202,21 @@ def open_to_program(folder):
                 pass
 
 
-def run_build(line, cwd, timeout):
-    """Runs the build line; (ok, output) with the output's last 4000 characters."""
+def run_build(line, cwd, timeout, sockgrade):
+    """Runs the build line with `sockgrade build`, in the sandbox a submission's
+    build gets from `sockgrade grade` (it sees cwd and the toolchains, never
+    the autograder's files); (ok, output) with the output's last 4000
+    characters."""
+    argv = [sockgrade, "build", cwd, line, "--timeout", str(timeout)]
     try:
-        done = subprocess.run(["/bin/sh", "-c", line], cwd=cwd, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=timeout)
+        done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL, timeout=timeout + 60)
     except subprocess.TimeoutExpired as e:
         out = (e.stdout or b"").decode("utf-8", "replace")
         return False, f"the build did not finish within {timeout} s\n{out[-4000:]}"
     out = done.stdout.decode("utf-8", "replace")
     if done.returncode != 0:
-        return False, f"the build failed (exit status {done.returncode}):\n{out[-4000:]}"
+        return False, f"the build failed:\n{out[-4000:]}"
     return True, out[-4000:]
 
 

@@ -170,11 +170,6 @@ PythonVerdict probe_python(const std::string& file, const std::optional<Python2>
     return {0, python3.output};
 }
 
-CommandOutcome build_in_sandbox(const std::string& line, const std::string& cwd, const std::map<std::string, std::string>& env,
-                                std::chrono::seconds timeout) {
-    return run_sandboxed(shell_command(line), cwd, env, timeout);
-}
-
 std::string normalised_sources(const std::string& dir, const std::vector<std::string>& files) {
     std::string text;
     for (const auto& file : files) {
@@ -187,6 +182,11 @@ std::string normalised_sources(const std::string& dir, const std::vector<std::st
 }
 
 }  // namespace
+
+CommandOutcome build_in_sandbox(const std::string& line, const std::string& dir, const std::map<std::string, std::string>& env,
+                                std::chrono::seconds timeout) {
+    return run_sandboxed(shell_command(line), dir, env, timeout);
+}
 
 Prepared prepare_submission(const std::string& dir, const std::string& scratch, const Lab& lab,
                             const PrepareOptions& options) {

@@ -18,6 +18,7 @@
 #include "batch/outputs.hpp"
 #include "batch/record.hpp"
 #include "batch/roster.hpp"
+#include "batch/subprocess.hpp"
 #include "scenario/scenario.hpp"
 
 namespace sockgrade::batch {
@@ -101,6 +102,13 @@ struct Prepared {
 // The calling process must be single-threaded (the build runs in a forked worker).
 Prepared prepare_submission(const std::string& dir, const std::string& scratch, const Lab& lab,
                             const PrepareOptions& options);
+
+// Runs a build line (through /bin/sh) in `dir` as a submission's build runs:
+// in a sandbox worker and its jail, as the submission's user, within the
+// build limits (processes, memory, file size, a bounded /tmp) and `timeout`.
+// The calling process must be single-threaded.
+CommandOutcome build_in_sandbox(const std::string& line, const std::string& dir,
+                                const std::map<std::string, std::string>& env, std::chrono::seconds timeout);
 
 // What, besides the submission itself, a grade depends on.
 std::string grading_key(const scenario::Scenario& scenario, const GradeOptions& options);

@@ -49,6 +49,10 @@ int main(int argc, char** argv) {
     auto* merge_cmd = app.add_subcommand("merge", "join the outputs of `grade --shard K/N` runs into one gradebook and report");
     add_merge_options(*merge_cmd, merge);
 
+    BuildArgs build;
+    auto* build_cmd = app.add_subcommand("build", "run a build line in DIR in the sandbox a submission's build gets (for CI templates)");
+    add_build_options(*build_cmd, build);
+
     // Everything after the first "--" is the program's command line, untouched
     // (CLI11 would still read "-c" in "-- sh -c '...'" as an option).
     int cli_argc = argc;
@@ -82,6 +86,7 @@ int main(int argc, char** argv) {
     if (*check_cmd) return check_command(check);
     if (*grade_cmd) return grade_command(grade);
     if (*merge_cmd) return merge_command(merge);
+    if (*build_cmd) return build_command(build);
     return ExitStatus::error;
 }
 

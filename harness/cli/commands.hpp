@@ -95,6 +95,14 @@ struct GradeArgs {
 void add_grade_options(CLI::App& command, GradeArgs& args);
 int grade_command(const GradeArgs& args);
 
+struct BuildArgs {
+    std::string dir;
+    std::string line;
+    int timeout_seconds = 300;
+};
+void add_build_options(CLI::App& command, BuildArgs& args);
+int build_command(const BuildArgs& args);
+
 struct MergeArgs {
     std::vector<std::string> outputs;
     std::string out = "sockgrade-out";

@@ -774,6 +774,29 @@ TEST(CiGradescope, ZipSetupAndRunAutograderGradeACorrectSubmission) {
     }
 }
 
+// A build line runs in sockgrade's build sandbox: the Makefile makes the
+// program (so builds work) and tries to rewrite the autograder's settings;
+// it cannot even see them.
+TEST(CiGradescope, ABuildMakesTheProgramButCannotTouchTheAutograder) {
+    TempDir root;
+    ASSERT_NO_FATAL_FAILURE(make_gradescope_autograder(root, "chat-server", false));
+    const auto settings = root / "source/sockgrade-assignment.yaml";
+    const auto before = slurp(settings);
+    ASSERT_FALSE(before.empty());
+    TempDir submission;
+    fs::copy_file(fixtures / "chat-server-good/servidor.py", submission / "servidor.py.in");
+    std::ofstream(submission / ".sockgrade.yaml") << "build: make\nrun: python3 servidor.py\n";
+    // Where the build can see the settings, the program it makes fails every test.
+    std::ofstream(submission / "Makefile") << "all:\n"
+                                           << "\t-echo TAMPERED >> " << settings.string() << "\n"
+                                           << "\tif [ -e " << settings.string()
+                                           << " ]; then echo 'raise SystemExit(9)' > servidor.py; "
+                                           << "else cp servidor.py.in servidor.py; fi\n";
+    auto graded = grade_on_gradescope(root, submission.path());
+    EXPECT_EQ(graded["score"], 10) << "the build saw the autograder's files\n" << graded.dump(2);
+    EXPECT_EQ(slurp(settings), before) << "the build changed the autograder's settings";
+}
+
 // A teacher's own scenario file (two tests, one hidden), and a program that
 // crashes: every test fails, quickly.
 TEST(CiGradescope, ZipWithATeachersScenarioGradesABrokenSubmission) {
