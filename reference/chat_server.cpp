@@ -132,6 +132,11 @@ class Room {
       ++it;
       continue;
 #endif
+#ifdef MUTANT_FORWARDS_TWICE
+      // Bug: the line is queued once in a loop over the clients and once more
+      // after it (a copy-pasted send), so everyone hears everything twice.
+      client.outbox.try_push(line);
+#endif
       if (client.outbox.try_push(line) == lab::PushResult::full) {
         log_event(client.name + " dropped: it stopped reading (over 1 MiB waiting for it)");
         client.hang_up();

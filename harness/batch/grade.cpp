@@ -47,6 +47,10 @@ struct BuildLimits {
     std::int64_t memory_bytes = std::int64_t(1) << 30;  // javac and g++ need a few hundred MiB
     std::int64_t file_bytes = 64 << 20;
     std::int64_t tmp_bytes = 256 << 20;  // a compiler's temporary files
+    // An eighth of a test program's CPU weight: a build is not timed to the
+    // millisecond, a neighbour's test is (a fork bomb in a build must not
+    // starve the submission graded beside it).
+    int cpu_shares = 128;
 };
 constexpr BuildLimits build_limits;
 
@@ -76,7 +80,7 @@ CommandOutcome run_sandboxed(const std::vector<std::string>& argv, const std::st
     worker.timeout = timeout + std::chrono::seconds(15);
     auto outcome = sandbox::run_in_worker(
         [&](const sandbox::Isolation& isolation) {
-            auto cgroup = sandbox::Cgroup::create(build_limits.processes, build_limits.memory_bytes);
+            auto cgroup = sandbox::Cgroup::create(build_limits.processes, build_limits.memory_bytes, build_limits.cpu_shares);
             if (cgroup) {
                 spec.join_cgroups = cgroup->procs_files();
                 spec.max_processes *= 2;  // the pids group says no first, as for a test
@@ -147,10 +151,11 @@ Lab lab_of(const scenario::Scenario& scenario) {
 namespace {
 
 // Python 2 that happens to compile as Python 3 (the slides' client does):
-// it calls what only Python 2 has.
+// it calls what only Python 2 has, in its code (a commented-out raw_input(
+// or one in a string says nothing).
 bool uses_python2_builtins(const std::string& source) {
     static const std::regex python2_only(R"(\b(raw_input|xrange|unicode|execfile)\s*\(|\.has_key\s*\()");
-    return std::regex_search(source, python2_only);
+    return std::regex_search(python_code_only(source), python2_only);
 }
 
 PythonVerdict probe_python(const std::string& file, const std::optional<Python2>& python2) {
@@ -456,6 +461,19 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
     auto started = Clock::now();
     int graded_now = 0;
 
+    auto error_record = [&](std::size_t index, const std::string& why) {
+        Record failed;
+        failed.student = students[index].name;
+        failed.slug = student_slug(students[index].name);
+        failed.hash = hashes[index];
+        failed.key = key;
+        failed.status = "error";
+        failed.problem = grader_failed(why);
+        failed.notes = students[index].notes;
+        failed.result = zero_result(scenario, status_sentence("error"));
+        return failed;
+    };
+
     // A child grader per submission: its own process group (Ctrl-C at the
     // terminal reaches only this parent), and the submission's own user.
     auto grade_one = [&](std::size_t slot) {
@@ -469,29 +487,8 @@ GradeSummary grade_class(const scenario::Scenario& scenario, const std::string& 
         try {
             return dump_record(grade_submission(students[index], scenario, options, scratch_root, hashes[index], key));
         } catch (const std::exception& e) {
-            Record failed;
-            failed.student = students[index].name;
-            failed.slug = student_slug(students[index].name);
-            failed.hash = hashes[index];
-            failed.key = key;
-            failed.status = "error";
-            failed.problem = grader_failed(e.what());
-            failed.result = zero_result(scenario, status_sentence("error"));
-            return dump_record(failed);
+            return dump_record(error_record(index, e.what()));
         }
-    };
-
-    auto error_record = [&](std::size_t index, const std::string& why) {
-        Record failed;
-        failed.student = students[index].name;
-        failed.slug = student_slug(students[index].name);
-        failed.hash = hashes[index];
-        failed.key = key;
-        failed.status = "error";
-        failed.problem = grader_failed(why);
-        failed.notes = students[index].notes;
-        failed.result = zero_result(scenario, status_sentence("error"));
-        return failed;
     };
 
     std::size_t ended = 0;

@@ -6,8 +6,18 @@
 
 namespace sockgrade::batch {
 
-std::string normalise_source(std::string_view source, std::string_view language) {
-    const bool python = language == ".py";
+namespace {
+
+// One pass over source code that drops comments, and keeps or empties string
+// literals and keeps or drops whitespace, as asked.
+struct Lexing {
+    bool python = false;
+    bool keep_literals = true;  // false: each literal becomes its bare quotes
+    bool keep_spaces = false;
+};
+
+std::string lex(std::string_view source, const Lexing& how) {
+    const bool python = how.python;
     std::string out;
     out.reserve(source.size());
     std::size_t i = 0;
@@ -28,7 +38,7 @@ std::string normalise_source(std::string_view source, std::string_view language)
             i = end == std::string_view::npos ? source.size() : end + 2;
             continue;
         }
-        // String literals, kept whole (Python's triple quotes too).
+        // String literals, whole (Python's triple quotes too).
         if (c == '"' || c == '\'') {
             std::size_t quote_length = 1;
             if (python && source.substr(i, 3) == std::string(3, c)) quote_length = 3;
@@ -47,14 +57,29 @@ std::string normalise_source(std::string_view source, std::string_view language)
                 ++j;
             }
             j = std::min(j, source.size());
-            out.append(source.substr(i, j - i));
+            if (how.keep_literals) {
+                out.append(source.substr(i, j - i));
+            } else {
+                out.append(quote);
+                out.append(quote);
+            }
             i = j;
             continue;
         }
-        if (!is_space(c)) out += c;
+        if (how.keep_spaces || !is_space(c)) out += c;
         ++i;
     }
     return out;
+}
+
+}  // namespace
+
+std::string normalise_source(std::string_view source, std::string_view language) {
+    return lex(source, {.python = language == ".py", .keep_literals = true, .keep_spaces = false});
+}
+
+std::string python_code_only(std::string_view source) {
+    return lex(source, {.python = true, .keep_literals = false, .keep_spaces = true});
 }
 
 namespace {

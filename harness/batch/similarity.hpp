@@ -14,6 +14,10 @@ namespace sockgrade::batch {
 // /* */ for the C family and Java. String literals are kept as they are.
 std::string normalise_source(std::string_view source, std::string_view language);
 
+// Python source with its comments dropped and every string literal emptied
+// ('' or """"""), spaces kept: what is left is code, for a regex to read.
+std::string python_code_only(std::string_view source);
+
 // 0..1: how much of two normalised sources is shared (Jaccard index of their
 // 5-character pieces). 1 for equal texts.
 double similarity(std::string_view a, std::string_view b);

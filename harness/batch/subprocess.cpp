@@ -115,23 +115,10 @@ CommandOutcome run_command(const CommandSpec& spec) {
             ::setrlimit(RLIMIT_FSIZE, &file);
         }
         if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) < 0) fail(errno);
-        for (const auto& procs : spec.join_cgroups) {
-            int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
-            if (fd < 0) continue;
-            char self[32];
-            int length = std::snprintf(self, sizeof self, "%d", static_cast<int>(::getpid()));
-            [[maybe_unused]] auto ignored = ::write(fd, self, static_cast<std::size_t>(length));
-            ::close(fd);
-        }
-        if (jail)
-            if (int error = jail->enter()) {
-                const char* step = jail->failed_step();
-                [[maybe_unused]] auto a = ::write(1, "sockgrade: the sandbox failed at ", 33);
-                [[maybe_unused]] auto b = ::write(1, step, std::strlen(step));
-                [[maybe_unused]] auto c = ::write(1, "\n", 1);
-                fail(error);
-            }
-        if (spec.run_as && !sandbox::become_user(spec.run_as->uid, spec.run_as->gid)) fail(EPERM);
+        if (int error = sandbox::confine(spec.join_cgroups, jail ? &*jail : nullptr,
+                                         spec.run_as ? &spec.run_as->uid : nullptr,
+                                         spec.run_as ? &spec.run_as->gid : nullptr, 1))
+            fail(error);
         ::umask(022);
         ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
         // Nothing past stderr reaches the command (the report pipe closes on exec too).

@@ -119,25 +119,10 @@ struct ChildSetup {
         if (limits.file_bytes > 0) set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(limits.file_bytes));
         set_limit(RLIMIT_CORE, 0);
 
-        // Join the test's control groups while /sys is still writable; a failure leaves the rlimits as the cap.
-        for (const auto& procs : spec.join_cgroups) {
-            int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
-            if (fd < 0) continue;
-            char pid[32];
-            int length = std::snprintf(pid, sizeof pid, "%d", static_cast<int>(::getpid()));
-            [[maybe_unused]] auto ignored = ::write(fd, pid, static_cast<std::size_t>(length));
-            ::close(fd);
-        }
-        if (jail)
-            if (int error = jail->enter()) {
-                // Said on its stderr too: the launch error carries only the errno.
-                const char* step = jail->failed_step();
-                [[maybe_unused]] auto a = ::write(2, "sockgrade: the sandbox failed at ", 33);
-                [[maybe_unused]] auto b = ::write(2, step, std::strlen(step));
-                [[maybe_unused]] auto c = ::write(2, "\n", 1);
-                fail(report, error);
-            }
-        if (spec.run_as && !sandbox::become_user(spec.run_as->first, spec.run_as->second)) fail(report, EPERM);
+        // A failed jail step is said on its stderr too: the launch error carries only the errno.
+        if (int error = sandbox::confine(spec.join_cgroups, jail, spec.run_as ? &spec.run_as->first : nullptr,
+                                         spec.run_as ? &spec.run_as->second : nullptr, 2))
+            fail(report, error);
         ::umask(022);
         ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 

@@ -804,7 +804,33 @@ private:
         return total;
     }
 
+    // With `unread: true`: what the targets have received but no expectation
+    // matched yet (lines past the cursor, a partial line), and the first such line.
+    std::pair<std::int64_t, std::string> unread_of(const Step& step) {
+        std::int64_t bytes = 0;
+        std::string first;
+        for (const auto& source : line_sources(step)) {
+            const auto& lines = source.inbox->lines();
+            for (std::size_t i = source.inbox->cursor; i < lines.size(); ++i) {
+                bytes += static_cast<std::int64_t>(lines[i].size()) + 1;
+                if (first.empty()) first = lines[i];
+            }
+            bytes += static_cast<std::int64_t>(source.inbox->partial().size());
+            if (first.empty()) first = source.inbox->partial();
+        }
+        return {bytes, first};
+    }
+
     asio::awaitable<Outcome> expect_silence(const Step& step) {
+        if (step.count_unread) {
+            auto [waiting, first] = unread_of(step);
+            if (waiting > step.max_bytes) {
+                auto who = step.target.peers.empty() ? std::string("stdout") : step.target.peers.front();
+                co_return missed(who, Clock::now(),
+                                 fmt::format("{} bytes arrived that no step expected, first \"{}\"", waiting, first),
+                                 fmt::format("chegaram {} bytes que nenhum passo esperava, primeiro \"{}\"", waiting, first));
+            }
+        }
         auto before = bytes_arrived(step);
         auto window = scaled(step.for_, options_.timeout_scale);
         auto end = std::min(test_deadline_, Clock::now() + window);

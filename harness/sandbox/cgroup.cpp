@@ -61,7 +61,7 @@ std::int64_t read_number(const fs::path& file, const std::string& key = {}) {
 
 }  // namespace
 
-std::unique_ptr<Cgroup> Cgroup::create(int max_processes, std::int64_t max_memory_bytes) {
+std::unique_ptr<Cgroup> Cgroup::create(int max_processes, std::int64_t max_memory_bytes, int cpu_shares) {
     std::unique_ptr<Cgroup> group(new Cgroup());
     if (max_processes > 0) {
         group->pids_dir_ = make_group("pids");
@@ -81,7 +81,10 @@ std::unique_ptr<Cgroup> Cgroup::create(int max_processes, std::int64_t max_memor
     // between groups first, so a fork bomb's 128 processes weigh as much as
     // one program of the test beside it, not 128.
     group->cpu_dir_ = make_group("cpu");
-    if (!group->cpu_dir_.empty()) group->procs_files_.push_back((fs::path(group->cpu_dir_) / "cgroup.procs").string());
+    if (!group->cpu_dir_.empty()) {
+        if (cpu_shares > 0) write_value(fs::path(group->cpu_dir_) / "cpu.shares", std::to_string(cpu_shares));
+        group->procs_files_.push_back((fs::path(group->cpu_dir_) / "cgroup.procs").string());
+    }
     if (group->procs_files_.empty()) return nullptr;
     return group;
 }

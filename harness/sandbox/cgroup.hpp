@@ -14,7 +14,9 @@ namespace sockgrade::sandbox {
 class Cgroup {
 public:
     // nullptr when no controller could be set up (no permission, no cgroup fs).
-    static std::unique_ptr<Cgroup> create(int max_processes, std::int64_t max_memory_bytes);
+    // cpu_shares: the group's CPU weight against its siblings (cpu.shares;
+    // 0 keeps the kernel's 1024, a test's program).
+    static std::unique_ptr<Cgroup> create(int max_processes, std::int64_t max_memory_bytes, int cpu_shares = 0);
     ~Cgroup();
     Cgroup(const Cgroup&) = delete;
     Cgroup& operator=(const Cgroup&) = delete;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -298,5 +299,27 @@ bool become_user(uid_t uid, gid_t gid) {
 }
 
 void own_session() { ::setsid(); }
+
+int confine(const std::vector<std::string>& join_cgroups, const Jail* jail, const uid_t* uid, const gid_t* gid,
+            int message_fd) {
+    for (const auto& procs : join_cgroups) {
+        int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        char self[32];
+        int length = std::snprintf(self, sizeof self, "%d", static_cast<int>(::getpid()));
+        [[maybe_unused]] auto ignored = ::write(fd, self, static_cast<std::size_t>(length));
+        ::close(fd);
+    }
+    if (jail)
+        if (int error = jail->enter()) {
+            const char* step = jail->failed_step();
+            [[maybe_unused]] auto a = ::write(message_fd, "sockgrade: the sandbox failed at ", 33);
+            [[maybe_unused]] auto b = ::write(message_fd, step, std::strlen(step));
+            [[maybe_unused]] auto c = ::write(message_fd, "\n", 1);
+            return error;
+        }
+    if (uid && gid && !become_user(*uid, *gid)) return EPERM;
+    return 0;
+}
 
 }  // namespace sockgrade::sandbox

@@ -81,6 +81,15 @@ private:
 // child before exec. False when the kernel refused (the child must exit).
 bool become_user(uid_t uid, gid_t gid);
 
+// The last steps both launchers take in the child before exec, in this
+// order: join the control groups (each a cgroup.procs file; while /sys is
+// still writable; one that fails leaves the rlimits as the cap), enter the
+// jail when there is one, become the user when there is one. 0, or the errno
+// of the step that failed; a failed jail step is also named on message_fd.
+// Allocates nothing.
+int confine(const std::vector<std::string>& join_cgroups, const Jail* jail, const uid_t* uid, const gid_t* gid,
+            int message_fd);
+
 // Makes the calling process the leader of a new session with no controlling
 // terminal: /dev/tty cannot be opened (ENXIO) and TIOCSTI, which needs the
 // caller's own terminal, has none. Not the stdout pty either: when a

@@ -138,6 +138,7 @@ struct Step {
     int count = 1;                  // burst, expect_burst
     std::optional<int> exit_code;   // expect_exit: nullopt = any status
     std::int64_t max_bytes = 0;     // expect_silence
+    bool count_unread = false;      // expect_silence: lines received but not yet matched count too (a duplicate)
     double cpu_percent = 10;        // expect_idle
     Duration within{0};             // deadline of an expectation (0 = the test default)
     Duration for_{0};               // window of expect_silence / expect_idle

@@ -50,7 +50,7 @@ constexpr ActionSpec action_specs[] = {
 };
 
 const std::vector<std::string> target_keys{"peer", "peers", "program"};
-const std::vector<std::string> modifier_keys{"within", "count", "max_bytes", "cpu_percent", "feedback"};
+const std::vector<std::string> modifier_keys{"within", "count", "max_bytes", "unread", "cpu_percent", "feedback"};
 
 std::vector<std::string> step_keys() {
     std::vector<std::string> keys;
@@ -364,6 +364,13 @@ void StepReader::read_modifiers(const MapReader& keys) {
             diagnostics_.error(max_bytes->key_mark, "'max_bytes' is only for expect_silence");
         } else if (auto value = read_size(*max_bytes, diagnostics_, 0)) {
             step_.max_bytes = *value;
+        }
+    }
+    if (const Field* unread = keys.get("unread")) {
+        if (spec_->action != A::expect_silence) {
+            diagnostics_.error(unread->key_mark, "'unread' is only for expect_silence");
+        } else if (auto value = read_bool(*unread, diagnostics_)) {
+            step_.count_unread = *value;
         }
     }
     if (const Field* cpu = keys.get("cpu_percent")) {

@@ -114,6 +114,23 @@ TEST(CheckGuess, SaysWhatItChoseInPortuguese) {
         << checked.run.describe();
 }
 
+// Python 3 code with a Python 2 call only in a comment and in a string: it
+// runs with Python 3 (issue 18: the probe read comments and strings).
+TEST(CheckGuess, APython2CallInACommentOrAStringDoesNotMakeItPython2) {
+    if (!have("python3")) GTEST_SKIP() << "no python3 on this machine: the example is Python";
+    if (std::system("PYENV_VERSION=2.7.18 python2 -c 'import sys; sys.exit(sys.version_info[0] != 2)' >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "no Python 2 here (PYENV_VERSION=2.7.18 python2): the probe would not ask for it anyway";
+    TempDir work(true);
+    auto dir = copy_without_config(examples_dir / "tcp-server-ok", work);
+    auto source = read_file(dir / "servidor.py");
+    std::ofstream(dir / "servidor.py") << "# antes era: msg = raw_input('> ')\nAJUDA = 'use xrange(10) no Python 2'\n"
+                                       << source;
+    auto checked = check({"check", dir.string()});
+    EXPECT_EQ(checked.run.exit_code, 0) << checked.run.describe();
+    EXPECT_NE(checked.run.out.find("running: python3 servidor.py (the only Python file)\n"), std::string::npos)
+        << checked.run.describe();
+}
+
 TEST(CheckGuess, BuildsACProgramWithGccInAScratchCopy) {
     if (!have("gcc")) GTEST_SKIP() << "gcc is not installed: a C submission cannot be built here";
     TempDir work(true);

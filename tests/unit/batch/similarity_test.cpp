@@ -10,6 +10,13 @@ TEST(NormaliseSource, PythonCommentsAndBlanksGoStringsStay) {
     EXPECT_EQ(normalise_source("s = \"\"\"doc # not a comment\"\"\"\n", ".py"), "s=\"\"\"doc # not a comment\"\"\"");
 }
 
+TEST(PythonCodeOnly, CommentsGoStringsAreEmptiedSpacesStay) {
+    EXPECT_EQ(python_code_only("x = 1  # texto = raw_input('> ')\nprint( 'raw_input(' )\n"), "x = 1  \nprint( '' )\n");
+    EXPECT_EQ(python_code_only("s = \"\"\"xrange(3)\n# not a comment\"\"\"\nn = xrange (3)\n"),
+              "s = \"\"\"\"\"\"\nn = xrange (3)\n");
+    EXPECT_EQ(python_code_only("a = 'it\\'s'  # x\n"), "a = ''  \n");
+}
+
 TEST(NormaliseSource, CFamilyComments) {
     EXPECT_EQ(normalise_source("int x; // um\n/* dois\n tres */ int y = '/'; char *s = \"// nao\";", ".c"),
               "intx;inty='/';char*s=\"// nao\";");

@@ -167,6 +167,10 @@ TEST(StepRules, Modifiers) {
               "t.yaml:8:40: 'count' is only for burst and expect_burst\n"
               "t.yaml:8:50: 'max_bytes' is only for expect_silence\n"
               "t.yaml:8:64: 'cpu_percent' is only for expect_idle\n");
+    EXPECT_EQ(step_errors("      - connect: A\n      - {peer: A, send: x, unread: true}\n"
+                          "      - {peer: A, expect_silence: 1s, unread: maybe}\n"),
+              "t.yaml:8:28: 'unread' is only for expect_silence\n"
+              "t.yaml:9:47: 'unread' must be true or false, got 'maybe'\n");
     EXPECT_EQ(step_errors("      - {expect_idle: 1s, within: 2s, cpu_percent: 150}\n"),
               "t.yaml:7:27: 'within' does not apply to 'expect_idle': its own duration is the time it watches\n"
               "t.yaml:7:52: 'cpu_percent' is a share of one core, at most 100, got 150\n");
