@@ -299,22 +299,6 @@ bool poll_until(Condition condition, std::chrono::milliseconds timeout, std::chr
     return true;
 }
 
-// The fork-heavy fixtures take turns (see the top).
-class ProcessHeavy {
-public:
-    ProcessHeavy() {
-        fd_ = ::open("/tmp/sockgrade-hostile-processes.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-        if (fd_ >= 0) ::flock(fd_, LOCK_EX);
-    }
-    ~ProcessHeavy() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    ProcessHeavy(const ProcessHeavy&) = delete;
-    ProcessHeavy& operator=(const ProcessHeavy&) = delete;
-
-private:
-    int fd_ = -1;
-};
 
 std::vector<std::string> with_options(std::vector<std::string> args, const std::vector<std::string>& extra) {
     args.insert(args.begin() + 1, extra.begin(), extra.end());  // after "run"

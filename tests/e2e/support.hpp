@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -243,6 +244,24 @@ inline Json test_named(const Json& report, const std::string& name) {
 }
 
 // A folder under /tmp, removed with everything in it at the end of the test.
+// The fork-heavy fixtures (hostile_test, trust_test) take turns: two fork
+// bombs at once would make each other's limits and timings meaningless.
+class ProcessHeavy {
+public:
+    ProcessHeavy() {
+        fd_ = ::open("/tmp/sockgrade-hostile-processes.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+    }
+    ~ProcessHeavy() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    ProcessHeavy(const ProcessHeavy&) = delete;
+    ProcessHeavy& operator=(const ProcessHeavy&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
 class TempDir {
 public:
     explicit TempDir(bool world_writable = false) {

@@ -393,6 +393,7 @@ TEST(TrustBuild, MakefileCannotReadSecretsOrWriteOnTheHost) {
 
 TEST(TrustBuild, ForkBombInABuildIsStoppedAndNothingIsLeft) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    ProcessHeavy turn;
     BuildAttack attack("fork");
     auto run = attack.cls.grade({"--build-timeout", "10"});
     EXPECT_LT(run.seconds, 60) << run.describe();
@@ -401,6 +402,7 @@ TEST(TrustBuild, ForkBombInABuildIsStoppedAndNothingIsLeft) {
 
 TEST(TrustBuild, MemoryHogInABuildIsStopped) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    ProcessHeavy turn;
     BuildAttack attack("memory");
     auto run = attack.cls.grade({"--build-timeout", "20"});
     attack.expect_contained(run, "bytearray(64<<20)", "memory hogs");
