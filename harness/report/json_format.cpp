@@ -1,4 +1,4 @@
-// `--format json`, the contract in design.md "Interfaces":
+// `--format json`, sockgrade's own report (docs/ci.md lists its fields):
 //   {"scenario", "passed", "score", "max_score", "flaky": [names],
 //    "tests": [{"name", "passed", "points", "max_points", "message", "transcript": [...]}]}
 // plus "title", "command", "seconds", "notes" at the top and "title", "hidden",
