@@ -1,4 +1,5 @@
 #include "batch/detect.hpp"
+#include "batch/similarity.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -299,6 +300,22 @@ std::optional<std::string> pick_built_executable(const std::string& workdir, con
     return made.front().file.generic_string();
 }
 
+namespace {
+
+// A server that takes its port as its first command-line argument (the lab
+// allows it): sys.argv[1] in Python, argv[1] in C and C++, args[0] in Java,
+// read in its code (comments and strings say nothing).
+bool reads_port_from_argv(const std::string& source, const std::string& kind) {
+    static const std::regex python_argv(R"(\bsys\s*\.\s*argv\s*\[\s*1\s*\])");
+    static const std::regex c_argv(R"(\bargv\s*\[\s*1\s*\])");
+    static const std::regex java_args(R"(\bargs\s*\[\s*0\s*\])");
+    if (kind == "python") return std::regex_search(python_code_only(source), python_argv);
+    auto code = normalise_source(source, kind == "java" ? ".java" : ".c");
+    return std::regex_search(code, kind == "java" ? java_args : c_argv);
+}
+
+}  // namespace
+
 Plan detect(const std::string& dir, const Lab& lab, const DetectOptions& options) {
     Plan plan;
     fs::path root = dir;
@@ -471,6 +488,12 @@ Plan detect(const std::string& dir, const Lab& lab, const DetectOptions& options
         plan.build = options.build.empty() ? "chmod u+x " + shell_quote(file) : options.build;
         plan.run = "./" + shell_quote(file);
         plan.notes.push_back(fmt::format("no source code: the program {} was run as handed in", chosen_name));
+    }
+    if (lab.server && chosen.kind != "binary" && plan.status == PlanStatus::ok &&
+        reads_port_from_argv(read_text(root / chosen.file), chosen.kind)) {
+        plan.run += " {port}";
+        plan.notes.push_back(fmt::format("{} reads its port from the command line: run with the port as its argument",
+                                         chosen_name));
     }
     return plan;
 }

@@ -131,6 +131,19 @@ TEST(CheckGuess, APython2CallInACommentOrAStringDoesNotMakeItPython2) {
         << checked.run.describe();
 }
 
+// Issue 18: a server that reads its port from argv used to crash (IndexError) and score 0.
+TEST(CheckGuess, AServerThatTakesItsPortFromTheCommandLineGetsIt) {
+    if (!have("python3")) GTEST_SKIP() << "no python3 on this machine: the fixture is Python";
+    TempDir work(true);
+    auto dir = work.path() / "argv-port-server";
+    fs::copy(check_fixtures / "argv-port-server", dir, fs::copy_options::recursive);
+    auto checked = check({"check", dir.string(), "--lab", "tcp-server"});
+    EXPECT_EQ(checked.run.exit_code, 0) << checked.run.describe();
+    EXPECT_NE(checked.run.out.find("servidor.py reads its port from the command line: run with the port as its argument"),
+              std::string::npos)
+        << checked.run.describe();
+}
+
 TEST(CheckGuess, BuildsACProgramWithGccInAScratchCopy) {
     if (!have("gcc")) GTEST_SKIP() << "gcc is not installed: a C submission cannot be built here";
     TempDir work(true);

@@ -1,5 +1,7 @@
 #include "batch/detect.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "batch_support.hpp"
@@ -38,6 +40,31 @@ TEST(Detect, OnePythonFile) {
     EXPECT_TRUE(plan.build.empty());
     EXPECT_TRUE(plan.notes.empty());
     EXPECT_EQ(plan.sources, (std::vector<std::string>{"servidor.py"}));
+}
+
+// Issue 18: a server that takes its port from argv gets it ({port}); a client,
+// or a mention in a comment or a string, does not.
+TEST(Detect, AServerThatReadsItsPortFromArgvGetsIt) {
+    TempDir py;
+    py.write("servidor.py", "import sys\nPORT = int(sys.argv[1])\n");
+    auto plan = detect(py.path(), tcp_server, python3_only());
+    EXPECT_EQ(plan.run, "python3 servidor.py {port}");
+    EXPECT_NE(std::find(plan.notes.begin(), plan.notes.end(),
+                        "servidor.py reads its port from the command line: run with the port as its argument"),
+              plan.notes.end());
+    auto client = detect(py.path(), tcp_client, python3_only());
+    EXPECT_EQ(client.run, "python3 servidor.py");
+
+    TempDir commented;
+    commented.write("servidor.py", "import sys\n# PORT = int(sys.argv[1])\nprint('use sys.argv[1]')\n");
+    EXPECT_EQ(detect(commented.path(), tcp_server, python3_only()).run, "python3 servidor.py");
+
+    TempDir c;
+    c.write("servidor.c", "#include <stdlib.h>\nint main(int argc, char *argv[ ]) { int port = atoi(argv[ 1 ]); }\n");
+    EXPECT_EQ(detect(c.path(), tcp_server, python3_only()).run, "./servidor {port}");
+    TempDir java;
+    java.write("Servidor.java", "class Servidor { public static void main(String[] args) { int p = Integer.parseInt(args[0]); } }\n");
+    EXPECT_NE(detect(java.path(), tcp_server, python3_only()).run.find("Servidor {port}"), std::string::npos);
 }
 
 TEST(Detect, SeveralCandidatesTheNameDecidesAndSaysSo) {
