@@ -391,6 +391,29 @@ TEST(TrustBuild, MakefileCannotReadSecretsOrWriteOnTheHost) {
     attack.expect_nothing_escaped(run);
 }
 
+// `sockgrade build` (the CI templates' build step) gives a build the same
+// sandbox: it writes its folder, and sees no root-only file and no host folder.
+TEST(TrustBuild, SockgradeBuildWritesItsFolderAndSeesNothingElse) {
+    Secret secret;
+    TempDir dir(/*world_writable=*/true);
+    TempDir host(/*world_writable=*/true);
+    write_text(dir.path() / "Makefile",
+               "all:\n\t-cat " + secret.file.string() + "\n\t-echo HOST > " + host.str("planted") +
+                   "\n\techo built > out.txt\n",
+               0644);
+    auto built = run_sockgrade({"build", dir.str(), "make"});
+    EXPECT_EQ(built.exit_code, 0) << built.describe();
+    EXPECT_EQ(read_file(dir.path() / "out.txt"), "built\n") << built.describe();
+    EXPECT_FALSE(contains(built.out + built.err, secret.token)) << "the build read a root-only file\n" << built.describe();
+    EXPECT_FALSE(fs::exists(host.path() / "planted")) << "the build wrote in a host folder\n" << built.describe();
+
+    auto failed = run_sockgrade({"build", dir.str(), "exit 3"});
+    EXPECT_EQ(failed.exit_code, 1) << failed.describe();
+    EXPECT_TRUE(contains(failed.err, "the build exited with status 3")) << failed.describe();
+    auto missing = run_sockgrade({"build", dir.str("no-such-folder"), "make"});
+    EXPECT_EQ(missing.exit_code, 2) << missing.describe();
+}
+
 TEST(TrustBuild, ForkBombInABuildIsStoppedAndNothingIsLeft) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root";
     ProcessHeavy turn;
