@@ -135,8 +135,10 @@ TEST(CheckGuess, APython2CallInACommentOrAStringDoesNotMakeItPython2) {
 TEST(CheckGuess, AServerThatTakesItsPortFromTheCommandLineGetsIt) {
     if (!have("python3")) GTEST_SKIP() << "no python3 on this machine: the fixture is Python";
     TempDir work(true);
+    // The harness's own argv-port server, handed in as a student would name it.
     auto dir = work.path() / "argv-port-server";
-    fs::copy(check_fixtures / "argv-port-server", dir, fs::copy_options::recursive);
+    fs::create_directories(dir);
+    fs::copy_file(fs::path(SOCKGRADE_TESTS_DIR) / "fixtures" / "harness" / "port_from_argv.py", dir / "servidor.py");
     auto checked = check({"check", dir.string(), "--lab", "tcp-server"});
     EXPECT_EQ(checked.run.exit_code, 0) << checked.run.describe();
     EXPECT_NE(checked.run.out.find("servidor.py reads its port from the command line: run with the port as its argument"),
